@@ -1,0 +1,79 @@
+#pragma once
+
+#include <netflix_charges/charge.hpp>
+#include <netflix_charges/operator_id.hpp>
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace netflix_charges {
+
+// What an update needs to know about the charges and reference numbers it touches.
+struct batch_keys {
+    std::vector<std::string> numbers;            // distinct charge numbers
+    std::vector<std::string> reference_numbers;  // distinct reference numbers
+};
+
+// Who already holds a reference number (by acknowledgement, accept or decline).
+struct reference_owner {
+    std::string reference_number;
+    std::string charge_number;
+};
+
+// The current state of exactly the keys asked for, read inside the update's transaction.
+struct batch_snapshot {
+    std::vector<charge> charges;                 // those of the numbers that exist
+    std::vector<reference_owner> reference_owners;  // those of the references that are taken
+};
+
+// A change to one charge. Fields left empty are left as they are.
+struct charge_update {
+    std::string number;
+    std::optional<charge_status> status;  // a new terminal status, with `status_on`
+    timestamp status_on;
+    std::optional<acknowledgement> acknowledged;
+    std::optional<operator_decision> decision;
+};
+
+// Applies an update to a charge as it is held in memory: for stores that read, change and
+// write whole charges.
+void apply_update(charge& c, const charge_update& update);
+
+// The reference numbers an update gives its charge (zero, one or two).
+std::vector<std::string> references_of(const charge_update& update);
+
+// Decides the updates from a snapshot. It must only read the snapshot and write what it
+// captures: a store may call it again when it retries a transaction.
+using update_planner = std::function<std::vector<charge_update>(const batch_snapshot&)>;
+
+// The storage port. The service owns the rules; a store owns atomicity and concurrency.
+// Every call is scoped to one operator and sees nothing of another. A store reports its
+// faults as `netflix_charges::error` with `errc::storage_failure`, never as its own types.
+//
+// A SQL store implements `update` as one transaction of a few statements: read the batch's
+// rows and reference numbers, call the planner, write the updates, commit.
+class charge_store {
+public:
+    virtual ~charge_store() = default;
+
+    // Stores a new charge. Returns nothing when it was stored, or the charge already stored
+    // under that number (which is left unchanged).
+    virtual std::optional<charge> insert(const operator_id& op, const charge& c) = 0;
+
+    // Atomically: reads the keys, asks `planner` what to change, applies all of it or nothing.
+    // Every update names a charge present in the snapshot.
+    virtual void update(const operator_id& op, const batch_keys& keys, const update_planner& planner) = 0;
+
+    virtual std::optional<charge> find_by_number(const operator_id& op, const std::string& number) = 0;
+    virtual std::optional<charge> find_by_reference(const operator_id& op, const std::string& reference_number) = 0;
+
+    // The charges of a status class that are not acknowledged, ordered by
+    // (received_on, number), skipping `offset`, at most `limit`.
+    virtual std::vector<charge> list_unacknowledged(const operator_id& op, status_class cls, std::size_t offset,
+                                                    std::size_t limit) = 0;
+};
+
+}  // namespace netflix_charges

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <netflix_charges/charge.hpp>
+#include <netflix_charges/charge_store.hpp>
+#include <netflix_charges/clock.hpp>
+#include <netflix_charges/operations.hpp>
+#include <netflix_charges/operator_id.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace netflix_charges {
+
+// The Netflix charges of every operator, as plain C++ calls: the host CRM's side (issue,
+// record an outcome, look up) and the operator's side (list, acknowledge, accept, decline).
+// Thread-safe as far as its store is. A whole call that cannot be done throws
+// `netflix_charges::error` and changes nothing; a failed item of a batch is a value in
+// `batch_result::failed`.
+//
+// **Example**:
+//   netflix_charges::memory_store store;
+//   netflix_charges::charges_service service{store};
+//   netflix_charges::operator_id op{"ps_dev"};
+//   auto result = service.acknowledge(op, {{"I00002707", "pp", std::nullopt}});
+//   for (const auto& f : result.failed) std::cout << f.number << ": " << f.description << '\n';
+class charges_service {
+public:
+    // Neither the store nor the clock is owned: both must outlive the service.
+    explicit charges_service(charge_store& store, const clock& time_source = default_clock());
+
+    // --- host side ---
+
+    // A new charge enters PENDING. Issuing a number the operator already has is a no-op that
+    // returns the stored charge when the details are the same, and `errc::charge_conflict`
+    // otherwise.
+    charge issue(const operator_id& op, const new_charge& c);
+
+    // Processing moves a PENDING charge, once, to a terminal status, with its `set_as_..._on`
+    // time (the clock's now when not given). Recording the same status again is a no-op;
+    // any other change of a processed charge is `errc::invalid_transition`.
+    charge record_outcome(const operator_id& op, const std::string& number, charge_status outcome,
+                          std::optional<timestamp> on = std::nullopt);
+
+    std::optional<charge> find(const operator_id& op, const std::string& number);
+
+    // The charge that holds a reference number (by acknowledgement, accept or decline).
+    std::optional<charge> find_by_reference(const operator_id& op, const std::string& reference_number);
+
+    // --- operator side (CRM.COM netflix/charges/...) ---
+
+    // Unacknowledged charges of one status class, oldest `received_on` first, then by number.
+    std::vector<charge> list(const operator_id& op, const list_request& request);
+
+    // Marks charges as taken by the operator's billing system: a later list omits them.
+    batch_result acknowledge(const operator_id& op, const std::vector<charge_item>& items);
+
+    // Moves PENDING charges to APPROVED (the operator will bill them).
+    batch_result accept(const operator_id& op, const std::vector<charge_item>& items);
+
+    // Moves PENDING charges to DECLINED (the operator will not bill them).
+    batch_result decline(const operator_id& op, const std::vector<charge_item>& items);
+
+private:
+    static const clock& default_clock();
+
+    charge_store& store_;
+    const clock& clock_;
+};
+
+}  // namespace netflix_charges

@@ -1,0 +1,145 @@
+#include "batch_rules.hpp"
+
+#include <netflix_charges/errors.hpp>
+
+#include <map>
+#include <set>
+
+namespace netflix_charges {
+
+namespace {
+
+decision_kind decision_of(batch_operation operation)
+{
+    return operation == batch_operation::accept ? decision_kind::accept : decision_kind::decline;
+}
+
+std::string describe(errc code, batch_operation operation)
+{
+    if (code == errc::decided_with_other_reference)
+        return operation == batch_operation::accept
+                   ? "The specified charge was already accepted with a different reference number"
+                   : "The specified charge was already declined with a different reference number";
+    return std::string{description(code)};
+}
+
+// The batch's working state: the snapshot, changed by every item applied so far.
+class working_state {
+public:
+    explicit working_state(const batch_snapshot& snapshot)
+    {
+        for (const auto& c : snapshot.charges) charges_.emplace(c.number, c);
+        for (const auto& owner : snapshot.reference_owners)
+            reference_owners_.emplace(owner.reference_number, owner.charge_number);
+    }
+
+    charge* find(const std::string& number)
+    {
+        const auto it = charges_.find(number);
+        return it == charges_.end() ? nullptr : &it->second;
+    }
+
+    bool reference_held_by_another(const std::optional<std::string>& reference, const std::string& number) const
+    {
+        if (!reference) return false;
+        const auto it = reference_owners_.find(*reference);
+        return it != reference_owners_.end() && it->second != number;
+    }
+
+    void apply(const charge_update& update)
+    {
+        charge& c = charges_.at(update.number);
+        apply_update(c, update);
+        for (const auto& reference : references_of(update)) reference_owners_.emplace(reference, update.number);
+    }
+
+private:
+    std::map<std::string, charge> charges_;
+    std::map<std::string, std::string> reference_owners_;
+};
+
+// Whether the item fails against the charge, and why; nothing when it can be applied
+// (`replay` then says whether it already was, exactly so).
+std::optional<errc> check_item(batch_operation operation, const charge_item& item, const charge* c,
+                               const working_state& state, bool& replay)
+{
+    replay = false;
+    if (c == nullptr) return errc::charge_not_found;
+    if (c->billing_system_customer_identifier != item.billing_system_customer_identifier)
+        return errc::not_issued_for_customer;
+    if (operation == batch_operation::acknowledge && c->acknowledged) {
+        if (c->acknowledged->reference_number != item.reference_number) return errc::acknowledged_with_other_reference;
+        replay = true;
+    }
+    if (state.reference_held_by_another(item.reference_number, item.number)) return errc::reference_number_in_use;
+    if (operation != batch_operation::acknowledge) {
+        // A charge the operator already decided the same way is a replay or code 6; any other
+        // charge that left PENDING (processed, or decided the other way) is code 5.
+        if (c->decision && c->decision->kind == decision_of(operation)) {
+            if (c->decision->reference_number != item.reference_number) return errc::decided_with_other_reference;
+            replay = true;
+        } else if (c->status != charge_status::pending)
+            return errc::charge_not_pending;
+    }
+    return std::nullopt;
+}
+
+charge_update update_for(batch_operation operation, const charge_item& item, timestamp now)
+{
+    charge_update update;
+    update.number = item.number;
+    if (operation == batch_operation::acknowledge) {
+        update.acknowledged = acknowledgement{now, item.reference_number};
+    } else {
+        update.status = operation == batch_operation::accept ? charge_status::approved : charge_status::declined;
+        update.status_on = now;
+        update.decision = operator_decision{decision_of(operation), now, item.reference_number};
+    }
+    return update;
+}
+
+}  // namespace
+
+std::string set_name(batch_operation operation)
+{
+    switch (operation) {
+    case batch_operation::acknowledge: return "acknowledged_charges_set";
+    case batch_operation::accept: return "accepted_charges_set";
+    case batch_operation::decline: return "declined_charges_set";
+    }
+    return {};
+}
+
+batch_keys keys_of(const std::vector<charge_item>& items)
+{
+    std::set<std::string> numbers;
+    std::set<std::string> references;
+    for (const auto& item : items) {
+        numbers.insert(item.number);
+        if (item.reference_number) references.insert(*item.reference_number);
+    }
+    return {{numbers.begin(), numbers.end()}, {references.begin(), references.end()}};
+}
+
+batch_plan plan_batch(batch_operation operation, const std::vector<charge_item>& items,
+                      const batch_snapshot& snapshot, timestamp now)
+{
+    working_state state{snapshot};
+    std::set<std::string> seen;
+    batch_plan plan;
+    for (const auto& item : items) {
+        bool replay = false;
+        auto failure = check_item(operation, item, state.find(item.number), state, replay);
+        const bool repeated = !seen.insert(item.number).second;
+        if (!failure && repeated) failure = errc::duplicate_in_request;
+        if (failure) {
+            plan.failures.push_back({item.number, item.reference_number, *failure, describe(*failure, operation)});
+        } else if (!replay) {
+            plan.updates.push_back(update_for(operation, item, now));
+            state.apply(plan.updates.back());
+        }
+    }
+    return plan;
+}
+
+}  // namespace netflix_charges

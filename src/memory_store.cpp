@@ -1,0 +1,114 @@
+#include <netflix_charges/errors.hpp>
+#include <netflix_charges/memory_store.hpp>
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <shared_mutex>
+#include <unordered_map>
+
+namespace netflix_charges {
+
+namespace {
+
+// The list order: (received_on, number).
+using list_key = std::pair<timestamp, std::string>;
+
+struct operator_data {
+    std::unordered_map<std::string, charge> charges;
+    std::unordered_map<std::string, std::string> reference_owners;
+    std::set<list_key> unacknowledged[2];  // indexed by status_class
+
+    std::set<list_key>& list_of(const charge& c) { return unacknowledged[static_cast<int>(class_of(c.status))]; }
+};
+
+}  // namespace
+
+struct memory_store::state {
+    std::shared_mutex mutex;
+    std::map<std::string, operator_data> operators;
+
+    const operator_data* find(const operator_id& op) const
+    {
+        const auto it = operators.find(op.value());
+        return it == operators.end() ? nullptr : &it->second;
+    }
+};
+
+memory_store::memory_store() : state_(std::make_unique<state>()) {}
+memory_store::~memory_store() = default;
+
+std::optional<charge> memory_store::insert(const operator_id& op, const charge& c)
+{
+    std::unique_lock lock{state_->mutex};
+    auto& data = state_->operators[op.value()];
+    const auto [it, inserted] = data.charges.emplace(c.number, c);
+    if (!inserted) return it->second;
+    if (!c.acknowledged) data.list_of(c).emplace(c.received_on, c.number);
+    return std::nullopt;
+}
+
+void memory_store::update(const operator_id& op, const batch_keys& keys, const update_planner& planner)
+{
+    std::unique_lock lock{state_->mutex};
+    operator_data no_charges;
+    const auto found = state_->operators.find(op.value());
+    auto& data = found == state_->operators.end() ? no_charges : found->second;
+
+    batch_snapshot snapshot;
+    for (const auto& number : keys.numbers)
+        if (const auto it = data.charges.find(number); it != data.charges.end()) snapshot.charges.push_back(it->second);
+    for (const auto& reference : keys.reference_numbers)
+        if (const auto it = data.reference_owners.find(reference); it != data.reference_owners.end())
+            snapshot.reference_owners.push_back({reference, it->second});
+
+    const auto updates = planner(snapshot);
+
+    // Everything is checked before anything changes, so a bad plan changes nothing.
+    for (const auto& update : updates)
+        if (data.charges.count(update.number) == 0)
+            throw error{errc::internal_error, "", "update of a charge outside the batch: " + update.number};
+
+    for (const auto& update : updates) {
+        charge& c = data.charges.at(update.number);
+        if (!c.acknowledged) data.list_of(c).erase({c.received_on, c.number});
+        apply_update(c, update);
+        if (!c.acknowledged) data.list_of(c).emplace(c.received_on, c.number);
+        for (const auto& reference : references_of(update)) data.reference_owners.emplace(reference, c.number);
+    }
+}
+
+std::optional<charge> memory_store::find_by_number(const operator_id& op, const std::string& number)
+{
+    std::shared_lock lock{state_->mutex};
+    const auto* data = state_->find(op);
+    if (data == nullptr) return std::nullopt;
+    const auto it = data->charges.find(number);
+    return it == data->charges.end() ? std::nullopt : std::optional<charge>{it->second};
+}
+
+std::optional<charge> memory_store::find_by_reference(const operator_id& op, const std::string& reference_number)
+{
+    std::shared_lock lock{state_->mutex};
+    const auto* data = state_->find(op);
+    if (data == nullptr) return std::nullopt;
+    const auto owner = data->reference_owners.find(reference_number);
+    if (owner == data->reference_owners.end()) return std::nullopt;
+    return data->charges.at(owner->second);
+}
+
+std::vector<charge> memory_store::list_unacknowledged(const operator_id& op, status_class cls, std::size_t offset,
+                                                      std::size_t limit)
+{
+    std::shared_lock lock{state_->mutex};
+    std::vector<charge> result;
+    const auto* data = state_->find(op);
+    if (data == nullptr) return result;
+    const auto& keys = data->unacknowledged[static_cast<int>(cls)];
+    if (offset >= keys.size()) return result;
+    auto it = std::next(keys.begin(), static_cast<std::ptrdiff_t>(offset));
+    for (; it != keys.end() && result.size() < limit; ++it) result.push_back(data->charges.at(it->second));
+    return result;
+}
+
+}  // namespace netflix_charges

@@ -1,0 +1,25 @@
+#pragma once
+
+// Checks of what callers hand to the service. Each throws `netflix_charges::error` naming the
+// field at fault in the CRM.COM API's words, and returns normally when all is well.
+
+#include <netflix_charges/charge.hpp>
+#include <netflix_charges/operations.hpp>
+#include <netflix_charges/operator_id.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace netflix_charges::validation {
+
+// Non-empty, at most `max_length` bytes of valid UTF-8 without control characters.
+void check_text(const std::string& field, std::string_view value, std::size_t max_length);
+
+void check_operator(const operator_id& op);
+void check_new_charge(const new_charge& c);
+void check_items(const std::string& set_name, const std::vector<charge_item>& items);
+void check_list_request(const list_request& request);
+
+}  // namespace netflix_charges::validation

@@ -1,0 +1,43 @@
+// What other codebases rely on in <netflix_charges/testing.hpp>.
+#include <netflix_charges/testing.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace netflix_charges;
+using namespace netflix_charges::testing;
+
+TEST_CASE("a user's own test needs only a harness and a charge builder", "[testing]")
+{
+    harness h;
+    h.issue(a_charge("I00002707").for_customer("pp"));
+    const auto result = h.service.acknowledge(h.op, {{"I00002707", "pp", std::nullopt}});
+    CHECK(result.failed.empty());
+    CHECK(h.service.list(h.op, {}).empty());
+}
+
+TEST_CASE("the fixed clock stands still until set or advanced", "[testing]")
+{
+    fixed_clock time{at("2026-01-01T00:00:00")};
+    CHECK(format_timestamp(time.now()) == "2026-01-01T00:00:00");
+    time.advance(std::chrono::hours{25});
+    CHECK(format_timestamp(time.now()) == "2026-01-02T01:00:00");
+    time.set(at("2027-06-01T12:00:00"));
+    CHECK(format_timestamp(time.now()) == "2027-06-01T12:00:00");
+}
+
+TEST_CASE("the harness stamps charges with its clock and records outcomes", "[testing]")
+{
+    harness h;
+    h.time.set(at("2026-03-03T03:03:03"));
+    const auto c = h.issue(a_charge("I1").costing("4.50", "GBP"), charge_status::approved);
+    CHECK(c.received_on == at("2026-03-03T03:03:03"));
+    CHECK(c.status == charge_status::approved);
+    CHECK(c.set_as_approved_on == at("2026-03-03T03:03:03"));
+    CHECK(c.amount.to_string() == "4.50");
+}
+
+TEST_CASE("the builder's helpers refuse malformed literals", "[testing]")
+{
+    CHECK_THROWS_AS(amount("9.99E0"), std::invalid_argument);
+    CHECK_THROWS_AS(at("yesterday"), std::invalid_argument);
+}
