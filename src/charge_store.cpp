@@ -12,15 +12,26 @@ void apply_update(charge& c, const charge_update& update)
     if (update.decision) c.decision = update.decision;
 }
 
-std::vector<std::string> references_of(const charge_update& update)
+namespace {
+
+std::vector<std::string> distinct_references(const std::optional<acknowledgement>& acknowledged,
+                                             const std::optional<operator_decision>& decision)
 {
     std::vector<std::string> references;
-    if (update.acknowledged && update.acknowledged->reference_number)
-        references.push_back(*update.acknowledged->reference_number);
-    if (update.decision && update.decision->reference_number &&
-        (references.empty() || references.front() != *update.decision->reference_number))
-        references.push_back(*update.decision->reference_number);
+    if (acknowledged && acknowledged->reference_number) references.push_back(*acknowledged->reference_number);
+    if (decision && decision->reference_number &&
+        (references.empty() || references.front() != *decision->reference_number))
+        references.push_back(*decision->reference_number);
     return references;
 }
+
+}  // namespace
+
+std::vector<std::string> references_of(const charge_update& update)
+{
+    return distinct_references(update.acknowledged, update.decision);
+}
+
+std::vector<std::string> references_of(const charge& c) { return distinct_references(c.acknowledged, c.decision); }
 
 }  // namespace netflix_charges

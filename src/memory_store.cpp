@@ -38,38 +38,40 @@ struct memory_store::state {
 memory_store::memory_store() : state_(std::make_unique<state>()) {}
 memory_store::~memory_store() = default;
 
-std::optional<charge> memory_store::insert(const operator_id& op, const charge& c)
-{
-    std::unique_lock lock{state_->mutex};
-    auto& data = state_->operators[op.value()];
-    const auto [it, inserted] = data.charges.emplace(c.number, c);
-    if (!inserted) return it->second;
-    if (!c.acknowledged) data.list_of(c).emplace(c.received_on, c.number);
-    return std::nullopt;
-}
-
-void memory_store::update(const operator_id& op, const batch_keys& keys, const update_planner& planner)
+void memory_store::write(const operator_id& op, const batch_keys& keys, const write_planner& planner)
 {
     std::unique_lock lock{state_->mutex};
     operator_data no_charges;
     const auto found = state_->operators.find(op.value());
-    auto& data = found == state_->operators.end() ? no_charges : found->second;
+    const auto& existing = found == state_->operators.end() ? no_charges : found->second;
 
     batch_snapshot snapshot;
     for (const auto& number : keys.numbers)
-        if (const auto it = data.charges.find(number); it != data.charges.end()) snapshot.charges.push_back(it->second);
+        if (const auto it = existing.charges.find(number); it != existing.charges.end())
+            snapshot.charges.push_back(it->second);
     for (const auto& reference : keys.reference_numbers)
-        if (const auto it = data.reference_owners.find(reference); it != data.reference_owners.end())
+        if (const auto it = existing.reference_owners.find(reference); it != existing.reference_owners.end())
             snapshot.reference_owners.push_back({reference, it->second});
 
-    const auto updates = planner(snapshot);
+    const auto writes = planner(snapshot);
+    if (writes.inserts.empty() && writes.updates.empty()) return;
 
     // Everything is checked before anything changes, so a bad plan changes nothing.
-    for (const auto& update : updates)
-        if (data.charges.count(update.number) == 0)
+    std::set<std::string> inserted;
+    for (const auto& c : writes.inserts)
+        if (existing.charges.count(c.number) != 0 || !inserted.insert(c.number).second)
+            throw error{errc::internal_error, "", "insert of an existing charge: " + c.number};
+    for (const auto& update : writes.updates)
+        if (existing.charges.count(update.number) == 0)
             throw error{errc::internal_error, "", "update of a charge outside the batch: " + update.number};
 
-    for (const auto& update : updates) {
+    auto& data = state_->operators[op.value()];
+    for (const auto& c : writes.inserts) {
+        data.charges.emplace(c.number, c);
+        if (!c.acknowledged) data.list_of(c).emplace(c.received_on, c.number);
+        for (const auto& reference : references_of(c)) data.reference_owners.emplace(reference, c.number);
+    }
+    for (const auto& update : writes.updates) {
         charge& c = data.charges.at(update.number);
         if (!c.acknowledged) data.list_of(c).erase({c.received_on, c.number});
         apply_update(c, update);

@@ -5,6 +5,8 @@
 
 #include <netflix_charges/limits.hpp>
 
+#include <map>
+
 namespace netflix_charges {
 
 namespace {
@@ -17,6 +19,20 @@ bool same_details(const charge& stored, const new_charge& c)
            stored.paid_through_date == c.paid_through_date && (!c.received_on || stored.received_on == *c.received_on);
 }
 
+charge pending_charge(const new_charge& c, timestamp now)
+{
+    charge stored;
+    stored.number = c.number;
+    stored.billing_system_customer_identifier = c.billing_system_customer_identifier;
+    stored.amount = c.amount;
+    stored.currency = c.currency;
+    stored.local_currency_amount = c.local_currency_amount;
+    stored.local_currency = c.local_currency;
+    stored.paid_through_date = c.paid_through_date;
+    stored.received_on = c.received_on.value_or(now);
+    return stored;
+}
+
 batch_result run_batch(charge_store& store, const clock& time_source, batch_operation operation,
                        const operator_id& op, const std::vector<charge_item>& items)
 {
@@ -24,9 +40,9 @@ batch_result run_batch(charge_store& store, const clock& time_source, batch_oper
     validation::check_items(set_name(operation), items);
     const timestamp now = time_source.now();
     batch_plan plan;
-    store.update(op, keys_of(items), [&](const batch_snapshot& snapshot) {
+    store.write(op, keys_of(items), [&](const batch_snapshot& snapshot) {
         plan = plan_batch(operation, items, snapshot, now);
-        return plan.updates;
+        return batch_writes{{}, plan.updates};
     });
     return {std::move(plan.failures)};
 }
@@ -43,23 +59,41 @@ const clock& charges_service::default_clock()
 
 charge charges_service::issue(const operator_id& op, const new_charge& c)
 {
+    return issue_many(op, {c}).front();
+}
+
+std::vector<charge> charges_service::issue_many(const operator_id& op, const std::vector<new_charge>& charges)
+{
     validation::check_operator(op);
-    validation::check_new_charge(c);
-    charge stored;
-    stored.number = c.number;
-    stored.billing_system_customer_identifier = c.billing_system_customer_identifier;
-    stored.amount = c.amount;
-    stored.currency = c.currency;
-    stored.local_currency_amount = c.local_currency_amount;
-    stored.local_currency = c.local_currency;
-    stored.paid_through_date = c.paid_through_date;
-    stored.received_on = c.received_on.value_or(clock_.now());
-    if (auto existing = store_.insert(op, stored)) {
-        if (!same_details(*existing, c))
-            throw error{errc::charge_conflict, "number", "charge " + c.number + " exists with different details"};
-        return *existing;
+    batch_keys keys;
+    std::map<std::string, std::size_t> position;
+    for (std::size_t i = 0; i < charges.size(); ++i) {
+        validation::check_new_charge(charges[i]);
+        if (!position.emplace(charges[i].number, i).second)
+            throw error{errc::invalid_parameter, "number", "charge " + charges[i].number + " appears twice"};
+        keys.numbers.push_back(charges[i].number);
     }
-    return stored;
+    const timestamp now = clock_.now();
+
+    std::vector<charge> result(charges.size());
+    store_.write(op, keys, [&](const batch_snapshot& snapshot) {
+        batch_writes writes;
+        std::vector<bool> stored_already(charges.size(), false);
+        for (const auto& existing : snapshot.charges) {
+            const std::size_t i = position.at(existing.number);
+            if (!same_details(existing, charges[i]))
+                throw error{errc::charge_conflict, "number", "charge " + existing.number + " exists with different details"};
+            result[i] = existing;
+            stored_already[i] = true;
+        }
+        for (std::size_t i = 0; i < charges.size(); ++i)
+            if (!stored_already[i]) {
+                result[i] = pending_charge(charges[i], now);
+                writes.inserts.push_back(result[i]);
+            }
+        return writes;
+    });
+    return result;
 }
 
 charge charges_service::record_outcome(const operator_id& op, const std::string& number, charge_status outcome,
@@ -71,28 +105,22 @@ charge charges_service::record_outcome(const operator_id& op, const std::string&
         throw error{errc::invalid_parameter, "charge_status", "an outcome is a terminal status, not PENDING"};
     const timestamp when = on.value_or(clock_.now());
 
-    std::optional<errc> failure;
     charge result;
-    store_.update(op, {{number}, {}}, [&](const batch_snapshot& snapshot) -> std::vector<charge_update> {
-        failure.reset();
-        if (snapshot.charges.empty()) {
-            failure = errc::unknown_charge;
-            return {};
-        }
+    store_.write(op, {{number}, {}}, [&](const batch_snapshot& snapshot) {
+        if (snapshot.charges.empty()) throw error{errc::unknown_charge, "number", "charge " + number};
         result = snapshot.charges.front();
-        if (result.status == outcome) return {};  // recorded already: a replay
-        if (result.status != charge_status::pending) {
-            failure = errc::invalid_transition;
-            return {};
-        }
+        batch_writes writes;
+        if (result.status == outcome) return writes;  // recorded already: a replay
+        if (result.status != charge_status::pending)
+            throw error{errc::invalid_transition, "number", "charge " + number + " is " + std::string{to_string(result.status)}};
         charge_update update;
         update.number = number;
         update.status = outcome;
         update.status_on = when;
         apply_update(result, update);
-        return {update};
+        writes.updates.push_back(update);
+        return writes;
     });
-    if (failure) throw error{*failure, "number", "charge " + number};
     return result;
 }
 

@@ -11,7 +11,7 @@
 
 namespace netflix_charges {
 
-// What an update needs to know about the charges and reference numbers it touches.
+// The charges and reference numbers a write touches.
 struct batch_keys {
     std::vector<std::string> numbers;            // distinct charge numbers
     std::vector<std::string> reference_numbers;  // distinct reference numbers
@@ -23,7 +23,7 @@ struct reference_owner {
     std::string charge_number;
 };
 
-// The current state of exactly the keys asked for, read inside the update's transaction.
+// The current state of exactly the keys asked for, read inside the write's transaction.
 struct batch_snapshot {
     std::vector<charge> charges;                 // those of the numbers that exist
     std::vector<reference_owner> reference_owners;  // those of the references that are taken
@@ -42,30 +42,35 @@ struct charge_update {
 // write whole charges.
 void apply_update(charge& c, const charge_update& update);
 
-// The reference numbers an update gives its charge (zero, one or two).
+// The distinct reference numbers an update gives its charge, or a charge holds (zero to two).
 std::vector<std::string> references_of(const charge_update& update);
+std::vector<std::string> references_of(const charge& c);
 
-// Decides the updates from a snapshot. It must only read the snapshot and write what it
-// captures: a store may call it again when it retries a transaction.
-using update_planner = std::function<std::vector<charge_update>(const batch_snapshot&)>;
+// What one atomic write stores: new charges (numbers the snapshot did not have) and changes
+// to charges of the snapshot.
+struct batch_writes {
+    std::vector<charge> inserts;
+    std::vector<charge_update> updates;
+};
+
+// Decides the writes from a snapshot, or throws to abandon the whole write. It must only read
+// the snapshot and write what it captures: a store may call it again when it retries.
+using write_planner = std::function<batch_writes(const batch_snapshot&)>;
 
 // The storage port. The service owns the rules; a store owns atomicity and concurrency.
 // Every call is scoped to one operator and sees nothing of another. A store reports its
 // faults as `netflix_charges::error` with `errc::storage_failure`, never as its own types.
 //
-// A SQL store implements `update` as one transaction of a few statements: read the batch's
-// rows and reference numbers, call the planner, write the updates, commit.
+// Every change goes through `write`: a SQL store implements it as one transaction of a few
+// statements (read the keys' rows and reference numbers, call the planner, write, commit).
 class charge_store {
 public:
     virtual ~charge_store() = default;
 
-    // Stores a new charge. Returns nothing when it was stored, or the charge already stored
-    // under that number (which is left unchanged).
-    virtual std::optional<charge> insert(const operator_id& op, const charge& c) = 0;
-
-    // Atomically: reads the keys, asks `planner` what to change, applies all of it or nothing.
-    // Every update names a charge present in the snapshot.
-    virtual void update(const operator_id& op, const batch_keys& keys, const update_planner& planner) = 0;
+    // Atomically: reads the keys, asks `planner` what to write, writes all of it or nothing.
+    // Every insert is a number of `keys` absent from the snapshot; every update names a charge
+    // present in it. An exception from the planner propagates and nothing is written.
+    virtual void write(const operator_id& op, const batch_keys& keys, const write_planner& planner) = 0;
 
     virtual std::optional<charge> find_by_number(const operator_id& op, const std::string& number) = 0;
     virtual std::optional<charge> find_by_reference(const operator_id& op, const std::string& reference_number) = 0;

@@ -15,8 +15,7 @@ public:
     memory_store(const memory_store&) = delete;
     memory_store& operator=(const memory_store&) = delete;
 
-    std::optional<charge> insert(const operator_id& op, const charge& c) override;
-    void update(const operator_id& op, const batch_keys& keys, const update_planner& planner) override;
+    void write(const operator_id& op, const batch_keys& keys, const write_planner& planner) override;
     std::optional<charge> find_by_number(const operator_id& op, const std::string& number) override;
     std::optional<charge> find_by_reference(const operator_id& op, const std::string& reference_number) override;
     std::vector<charge> list_unacknowledged(const operator_id& op, status_class cls, std::size_t offset,

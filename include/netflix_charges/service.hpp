@@ -36,6 +36,10 @@ public:
     // otherwise.
     charge issue(const operator_id& op, const new_charge& c);
 
+    // Issues many charges in one atomic write (imports, data loads): all of them, or, when
+    // one conflicts or is malformed, none. Returns them in the order given.
+    std::vector<charge> issue_many(const operator_id& op, const std::vector<new_charge>& charges);
+
     // Processing moves a PENDING charge, once, to a terminal status, with its `set_as_..._on`
     // time (the clock's now when not given). Recording the same status again is a no-op;
     // any other change of a processed charge is `errc::invalid_transition`.

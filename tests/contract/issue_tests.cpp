@@ -209,3 +209,23 @@ TEST_CASE_METHOD(fixture, "find by reference finds the charge acknowledged, acce
     CHECK_FALSE(service.find_by_reference(op, "NONE"));
     CHECK_FALSE(service.find_by_reference(other, "ACK-1"));
 }
+
+TEST_CASE_METHOD(fixture, "issuing many charges stores all of them in the order given", "[contract][issue]")
+{
+    issue(a_charge("I2"));
+    const auto issued = service.issue_many(op, {a_charge("I3"), a_charge("I2"), a_charge("I1")});
+    REQUIRE(issued.size() == 3);
+    CHECK(issued[0].number == "I3");
+    CHECK(issued[1] == stored("I2"));
+    CHECK(issued[2] == stored("I1"));
+    CHECK(listed(status_class::not_processed) == std::vector<std::string>{"I1", "I2", "I3"});
+}
+
+TEST_CASE_METHOD(fixture, "issuing many charges stores none when one conflicts or repeats", "[contract][issue]")
+{
+    issue(a_charge("I2"));
+    CHECK_THROWS_AS(service.issue_many(op, {a_charge("I1"), a_charge("I2").for_customer("other")}), error);
+    CHECK_THROWS_AS(service.issue_many(op, {a_charge("I3"), a_charge("I3")}), error);
+    CHECK_THROWS_AS(service.issue_many(op, {a_charge("I4"), a_charge("")}), error);
+    CHECK(listed(status_class::not_processed) == std::vector<std::string>{"I2"});
+}
