@@ -1,0 +1,62 @@
+#pragma once
+
+#include <netflix_charges/charge_store.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace netflix_charges {
+
+// SQLite's `PRAGMA synchronous`: how hard a commit waits for the disk.
+enum class sqlite_synchronous {
+    normal,  // durable against a process crash; a power loss may lose the last commits
+    full,    // durable against a power loss too (the default)
+    extra,   // FULL, and the directory is synced too
+};
+
+struct sqlite_options {
+    sqlite_synchronous synchronous = sqlite_synchronous::full;
+    // How long a write waits for another process's write to finish before it fails with
+    // `errc::storage_failure`.
+    std::chrono::milliseconds busy_timeout{5000};
+    // Connections kept open; reads run in parallel on them, writes one at a time.
+    std::size_t connections = 4;
+    // A cap on the database's size in pages (`PRAGMA max_page_count`); 0 leaves SQLite's own.
+    std::int64_t max_page_count = 0;
+};
+
+// The charges of every operator in one SQLite file (WAL mode). Safe to use from many threads,
+// and from several processes on the same file. Opening a database written by an older
+// version upgrades it; a newer version's database, a file that is not SQLite, or one that is
+// not ours is refused with `errc::storage_failure` and left untouched. Every fault of SQLite
+// (locked past the busy timeout, disk full, read-only, I/O) becomes `errc::storage_failure`
+// and applies nothing; the store keeps working once the fault is gone.
+//
+// **Example**:
+//   netflix_charges::sqlite_store store{"charges.db"};
+//   netflix_charges::charges_service service{store};
+class sqlite_store final : public charge_store {
+public:
+    explicit sqlite_store(const std::string& path, const sqlite_options& options = {});
+    ~sqlite_store() override;
+    sqlite_store(const sqlite_store&) = delete;
+    sqlite_store& operator=(const sqlite_store&) = delete;
+
+    // The schema version (`PRAGMA user_version`) this build writes.
+    static int schema_version();
+
+    void write(const operator_id& op, const batch_keys& keys, const write_planner& planner) override;
+    std::optional<charge> find_by_number(const operator_id& op, const std::string& number) override;
+    std::optional<charge> find_by_reference(const operator_id& op, const std::string& reference_number) override;
+    std::vector<charge> list_unacknowledged(const operator_id& op, status_class cls, std::size_t offset,
+                                            std::size_t limit) override;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace netflix_charges

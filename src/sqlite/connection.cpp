@@ -1,0 +1,301 @@
+#include "connection.hpp"
+
+#include <netflix_charges/errors.hpp>
+#include <netflix_charges/limits.hpp>
+
+#include <string_view>
+
+namespace netflix_charges::sqlite_detail {
+
+namespace {
+
+// The columns of a charge, in the order read_charge expects.
+constexpr std::string_view charge_columns =
+    "c.number, c.billing_system_customer_identifier, c.amount, c.currency, c.local_currency_amount, "
+    "c.local_currency, c.paid_through_date, c.status, c.received_on, c.set_as_approved_on, c.set_as_declined_on, "
+    "c.set_as_bad_request_on, c.set_as_rejected_request_on, c.acknowledged_on, c.acknowledgement_reference, "
+    "c.decision, c.decided_on, c.decision_reference, c.id";
+constexpr int id_column = 18;
+
+// "?2, ?3, ..." for the `count` placeholders of an IN list that follows ?1.
+std::string in_list(std::size_t count)
+{
+    std::string text;
+    for (std::size_t i = 0; i < count; ++i) text += (i ? ", ?" : "?") + std::to_string(i + 2);
+    return text;
+}
+
+std::string select_charges(std::string_view from_where)
+{
+    return "SELECT " + std::string{charge_columns} + " " + std::string{from_where};
+}
+
+// Frees a statement for its next use, however the current one ends.
+class statement_use {
+public:
+    explicit statement_use(SQLite::Statement& statement) : statement_(statement) { statement_.clearBindings(); }
+    ~statement_use() { statement_.tryReset(); }
+    statement_use(const statement_use&) = delete;
+    statement_use& operator=(const statement_use&) = delete;
+    SQLite::Statement* operator->() { return &statement_; }
+    SQLite::Statement& operator*() { return statement_; }
+
+private:
+    SQLite::Statement& statement_;
+};
+
+[[noreturn]] void corrupt(const std::string& what)
+{
+    throw error{errc::storage_failure, "", "a stored value is not valid: " + what};
+}
+
+std::optional<std::string> optional_text(SQLite::Statement& row, int column)
+{
+    if (row.isColumnNull(column)) return std::nullopt;
+    return row.getColumn(column).getString();
+}
+
+std::optional<timestamp> optional_time(SQLite::Statement& row, int column)
+{
+    if (row.isColumnNull(column)) return std::nullopt;
+    return timestamp{std::chrono::seconds{row.getColumn(column).getInt64()}};
+}
+
+decimal read_decimal(const std::string& text)
+{
+    auto value = decimal::parse(text);
+    if (!value) corrupt("amount " + text);
+    return *value;
+}
+
+charge read_charge(SQLite::Statement& row)
+{
+    charge c;
+    c.number = row.getColumn(0).getString();
+    c.billing_system_customer_identifier = row.getColumn(1).getString();
+    c.amount = read_decimal(row.getColumn(2).getString());
+    c.currency = row.getColumn(3).getString();
+    if (auto local = optional_text(row, 4)) c.local_currency_amount = read_decimal(*local);
+    c.local_currency = optional_text(row, 5);
+    const auto paid_through = parse_date(row.getColumn(6).getString());
+    if (!paid_through) corrupt("paid_through_date of " + c.number);
+    c.paid_through_date = *paid_through;
+    const int status = row.getColumn(7).getInt();
+    if (status < 0 || status > 4) corrupt("status of " + c.number);
+    c.status = static_cast<charge_status>(status);
+    c.received_on = timestamp{std::chrono::seconds{row.getColumn(8).getInt64()}};
+    c.set_as_approved_on = optional_time(row, 9);
+    c.set_as_declined_on = optional_time(row, 10);
+    c.set_as_bad_request_on = optional_time(row, 11);
+    c.set_as_rejected_request_on = optional_time(row, 12);
+    if (auto on = optional_time(row, 13)) c.acknowledged = acknowledgement{*on, optional_text(row, 14)};
+    if (!row.isColumnNull(15)) {
+        const auto on = optional_time(row, 16);
+        if (!on) corrupt("decided_on of " + c.number);
+        c.decision = operator_decision{row.getColumn(15).getInt() == 0 ? decision_kind::accept : decision_kind::decline,
+                                       *on, optional_text(row, 17)};
+    }
+    return c;
+}
+
+void bind_optional(SQLite::Statement& statement, int index, const std::optional<std::string>& value)
+{
+    if (value) statement.bind(index, *value);
+    else statement.bind(index);
+}
+
+void bind_optional(SQLite::Statement& statement, int index, const std::optional<timestamp>& value)
+{
+    if (value) statement.bind(index, static_cast<std::int64_t>(value->time_since_epoch().count()));
+    else statement.bind(index);
+}
+
+// Binds the columns a write may change, from `first` on: status, the four status times, the
+// acknowledgement and the decision (10 values).
+void bind_changeable(SQLite::Statement& statement, int first, const charge& c)
+{
+    statement.bind(first, static_cast<int>(c.status));
+    bind_optional(statement, first + 1, c.set_as_approved_on);
+    bind_optional(statement, first + 2, c.set_as_declined_on);
+    bind_optional(statement, first + 3, c.set_as_bad_request_on);
+    bind_optional(statement, first + 4, c.set_as_rejected_request_on);
+    bind_optional(statement, first + 5, c.acknowledged ? std::optional<timestamp>{c.acknowledged->on} : std::nullopt);
+    bind_optional(statement, first + 6, c.acknowledged ? c.acknowledged->reference_number : std::nullopt);
+    if (c.decision) statement.bind(first + 7, c.decision->kind == decision_kind::accept ? 0 : 1);
+    else statement.bind(first + 7);
+    bind_optional(statement, first + 8, c.decision ? std::optional<timestamp>{c.decision->on} : std::nullopt);
+    bind_optional(statement, first + 9, c.decision ? c.decision->reference_number : std::nullopt);
+}
+
+const char* synchronous_pragma(sqlite_synchronous level)
+{
+    switch (level) {
+    case sqlite_synchronous::normal: return "PRAGMA synchronous = NORMAL";
+    case sqlite_synchronous::full: return "PRAGMA synchronous = FULL";
+    case sqlite_synchronous::extra: return "PRAGMA synchronous = EXTRA";
+    }
+    return "PRAGMA synchronous = FULL";
+}
+
+// Runs a statement that binds ?1 and then the IN list ?2.. in chunks of its size, calling
+// `on_row` for every row.
+template <typename OnRow>
+void for_each_in_chunks(SQLite::Statement& statement, std::int64_t first, const std::vector<std::string>& keys,
+                        OnRow on_row)
+{
+    for (std::size_t begin = 0; begin < keys.size(); begin += limits::max_batch_items) {
+        statement_use use{statement};
+        use->bind(1, first);
+        for (std::size_t i = begin; i < keys.size() && i < begin + limits::max_batch_items; ++i)
+            use->bind(static_cast<int>(i - begin + 2), keys[i]);
+        while (use->executeStep()) on_row(*use);
+    }
+}
+
+}  // namespace
+
+std::string list_unacknowledged_sql()
+{
+    return select_charges("FROM charges c WHERE c.operator_id = ?1 AND c.processed = ?2 AND c.acknowledged_on IS NULL "
+                          "ORDER BY c.received_on, c.number LIMIT ?3 OFFSET ?4");
+}
+
+SQLite::Database open_database(const std::string& path, const sqlite_options& options)
+{
+    SQLite::Database db{path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
+                        static_cast<int>(options.busy_timeout.count())};
+    db.exec(synchronous_pragma(options.synchronous));
+    db.exec("PRAGMA foreign_keys = ON");
+    if (options.max_page_count > 0) db.exec("PRAGMA max_page_count = " + std::to_string(options.max_page_count));
+    return db;
+}
+
+connection::connection(const std::string& path, const sqlite_options& options)
+    : db_(open_database(path, options)),
+      find_operator_(db_, "SELECT id FROM operators WHERE name = ?1"),
+      insert_operator_(db_, "INSERT INTO operators (name) VALUES (?1)"),
+      charges_by_numbers_(db_, select_charges("FROM charges c WHERE c.operator_id = ?1 AND c.number IN (" +
+                                              in_list(limits::max_batch_items) + ")")),
+      owners_of_(db_, "SELECT r.reference_number, c.number FROM reference_numbers r JOIN charges c ON c.id = r.charge_id "
+                      "WHERE r.operator_id = ?1 AND r.reference_number IN (" +
+                          in_list(limits::max_batch_items) + ")"),
+      insert_charge_(db_, "INSERT INTO charges (operator_id, number, billing_system_customer_identifier, amount, currency, "
+                          "local_currency_amount, local_currency, paid_through_date, received_on, status, "
+                          "set_as_approved_on, set_as_declined_on, set_as_bad_request_on, set_as_rejected_request_on, "
+                          "acknowledged_on, acknowledgement_reference, decision, decided_on, decision_reference) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"),
+      update_charge_(db_, "UPDATE charges SET status = ?1, set_as_approved_on = ?2, set_as_declined_on = ?3, "
+                          "set_as_bad_request_on = ?4, set_as_rejected_request_on = ?5, acknowledged_on = ?6, "
+                          "acknowledgement_reference = ?7, decision = ?8, decided_on = ?9, decision_reference = ?10 "
+                          "WHERE id = ?11"),
+      insert_reference_(db_, "INSERT INTO reference_numbers (operator_id, reference_number, charge_id) "
+                             "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING"),
+      charge_by_number_(db_, select_charges("FROM charges c WHERE c.operator_id = ?1 AND c.number = ?2")),
+      charge_by_reference_(db_, select_charges("FROM reference_numbers r JOIN charges c ON c.id = r.charge_id "
+                                               "WHERE r.operator_id = ?1 AND r.reference_number = ?2")),
+      list_unacknowledged_(db_, list_unacknowledged_sql())
+{
+}
+
+std::optional<std::int64_t> connection::find_operator(const std::string& name)
+{
+    statement_use use{find_operator_};
+    use->bind(1, name);
+    if (!use->executeStep()) return std::nullopt;
+    return use->getColumn(0).getInt64();
+}
+
+std::int64_t connection::insert_operator(const std::string& name)
+{
+    statement_use use{insert_operator_};
+    use->bind(1, name);
+    use->exec();
+    return db_.getLastInsertRowid();
+}
+
+std::vector<stored_charge> connection::charges_by_numbers(std::int64_t operator_row,
+                                                          const std::vector<std::string>& numbers)
+{
+    std::vector<stored_charge> found;
+    for_each_in_chunks(charges_by_numbers_, operator_row, numbers, [&](SQLite::Statement& row) {
+        found.push_back({row.getColumn(id_column).getInt64(), read_charge(row)});
+    });
+    return found;
+}
+
+std::vector<reference_owner> connection::owners_of(std::int64_t operator_row, const std::vector<std::string>& references)
+{
+    std::vector<reference_owner> found;
+    for_each_in_chunks(owners_of_, operator_row, references, [&](SQLite::Statement& row) {
+        found.push_back({row.getColumn(0).getString(), row.getColumn(1).getString()});
+    });
+    return found;
+}
+
+std::int64_t connection::insert_charge(std::int64_t operator_row, const charge& c)
+{
+    statement_use use{insert_charge_};
+    use->bind(1, operator_row);
+    use->bind(2, c.number);
+    use->bind(3, c.billing_system_customer_identifier);
+    use->bind(4, c.amount.to_string());
+    use->bind(5, c.currency);
+    bind_optional(*use, 6, c.local_currency_amount ? std::optional<std::string>{c.local_currency_amount->to_string()}
+                                                   : std::nullopt);
+    bind_optional(*use, 7, c.local_currency);
+    use->bind(8, format_date(c.paid_through_date));
+    use->bind(9, static_cast<std::int64_t>(c.received_on.time_since_epoch().count()));
+    bind_changeable(*use, 10, c);
+    use->exec();
+    return db_.getLastInsertRowid();
+}
+
+void connection::update_charge(std::int64_t charge_row, const charge& c)
+{
+    statement_use use{update_charge_};
+    bind_changeable(*use, 1, c);
+    use->bind(11, charge_row);
+    use->exec();
+}
+
+void connection::insert_reference(std::int64_t operator_row, const std::string& reference, std::int64_t charge_row)
+{
+    statement_use use{insert_reference_};
+    use->bind(1, operator_row);
+    use->bind(2, reference);
+    use->bind(3, charge_row);
+    use->exec();
+}
+
+std::optional<charge> connection::charge_by_number(std::int64_t operator_row, const std::string& number)
+{
+    statement_use use{charge_by_number_};
+    use->bind(1, operator_row);
+    use->bind(2, number);
+    if (!use->executeStep()) return std::nullopt;
+    return read_charge(*use);
+}
+
+std::optional<charge> connection::charge_by_reference(std::int64_t operator_row, const std::string& reference)
+{
+    statement_use use{charge_by_reference_};
+    use->bind(1, operator_row);
+    use->bind(2, reference);
+    if (!use->executeStep()) return std::nullopt;
+    return read_charge(*use);
+}
+
+std::vector<charge> connection::list_unacknowledged(std::int64_t operator_row, status_class cls, std::int64_t offset,
+                                                    std::int64_t limit)
+{
+    statement_use use{list_unacknowledged_};
+    use->bind(1, operator_row);
+    use->bind(2, cls == status_class::processed ? 1 : 0);
+    use->bind(3, limit);
+    use->bind(4, offset);
+    std::vector<charge> found;
+    while (use->executeStep()) found.push_back(read_charge(*use));
+    return found;
+}
+
+}  // namespace netflix_charges::sqlite_detail

@@ -1,0 +1,66 @@
+#pragma once
+
+// One SQLite connection of the store with its prepared statements, reused across calls.
+// Used by one thread at a time (the store's pool hands it out).
+
+#include <netflix_charges/charge.hpp>
+#include <netflix_charges/charge_store.hpp>
+#include <netflix_charges/sqlite_store.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace netflix_charges::sqlite_detail {
+
+// A charge with its row id, as read inside a write.
+struct stored_charge {
+    std::int64_t id = 0;
+    charge value;
+};
+
+class connection {
+public:
+    connection(const std::string& path, const sqlite_options& options);
+
+    SQLite::Database& database() { return db_; }
+
+    std::optional<std::int64_t> find_operator(const std::string& name);
+    std::int64_t insert_operator(const std::string& name);
+
+    std::vector<stored_charge> charges_by_numbers(std::int64_t operator_row, const std::vector<std::string>& numbers);
+    std::vector<reference_owner> owners_of(std::int64_t operator_row, const std::vector<std::string>& references);
+    std::int64_t insert_charge(std::int64_t operator_row, const charge& c);
+    void update_charge(std::int64_t charge_row, const charge& c);
+    void insert_reference(std::int64_t operator_row, const std::string& reference, std::int64_t charge_row);
+
+    std::optional<charge> charge_by_number(std::int64_t operator_row, const std::string& number);
+    std::optional<charge> charge_by_reference(std::int64_t operator_row, const std::string& reference);
+    std::vector<charge> list_unacknowledged(std::int64_t operator_row, status_class cls, std::int64_t offset,
+                                            std::int64_t limit);
+
+private:
+    SQLite::Database db_;
+    SQLite::Statement find_operator_;
+    SQLite::Statement insert_operator_;
+    SQLite::Statement charges_by_numbers_;
+    SQLite::Statement owners_of_;
+    SQLite::Statement insert_charge_;
+    SQLite::Statement update_charge_;
+    SQLite::Statement insert_reference_;
+    SQLite::Statement charge_by_number_;
+    SQLite::Statement charge_by_reference_;
+    SQLite::Statement list_unacknowledged_;
+};
+
+// The list query (for a test that checks its plan is a range scan of the list index).
+std::string list_unacknowledged_sql();
+
+// Opens `path` (creating it when absent) with the store's pragmas, ready for statements.
+SQLite::Database open_database(const std::string& path, const sqlite_options& options);
+
+}  // namespace netflix_charges::sqlite_detail

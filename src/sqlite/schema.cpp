@@ -1,0 +1,114 @@
+#include "schema.hpp"
+
+#include <netflix_charges/errors.hpp>
+
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+
+namespace netflix_charges::sqlite_detail {
+
+namespace {
+
+const char* const schema_1 = R"sql(
+CREATE TABLE operators (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+
+CREATE TABLE charges (
+    id                                 INTEGER PRIMARY KEY,
+    operator_id                        INTEGER NOT NULL REFERENCES operators (id),
+    number                             TEXT NOT NULL,
+    billing_system_customer_identifier TEXT NOT NULL,
+    amount                             TEXT NOT NULL,  -- exact decimal, as written
+    currency                           TEXT NOT NULL,
+    local_currency_amount              TEXT,
+    local_currency                     TEXT,
+    paid_through_date                  TEXT NOT NULL,  -- YYYY-MM-DD
+    status                             INTEGER NOT NULL CHECK (status BETWEEN 0 AND 4),
+    processed                          INTEGER GENERATED ALWAYS AS (status <> 0) VIRTUAL,
+    received_on                        INTEGER NOT NULL,  -- Unix seconds, UTC
+    set_as_approved_on                 INTEGER,
+    set_as_declined_on                 INTEGER,
+    set_as_bad_request_on              INTEGER,
+    set_as_rejected_request_on         INTEGER,
+    acknowledged_on                    INTEGER,
+    acknowledgement_reference          TEXT,
+    decision                           INTEGER CHECK (decision IN (0, 1)),  -- 0 accept, 1 decline
+    decided_on                         INTEGER,
+    decision_reference                 TEXT,
+    UNIQUE (operator_id, number)
+);
+
+-- The list query: one operator, one status class, not acknowledged, in list order.
+CREATE INDEX charges_to_list ON charges (operator_id, processed, received_on, number)
+    WHERE acknowledged_on IS NULL;
+
+-- Reference numbers are unique per operator across acknowledgements, accepts and declines.
+CREATE TABLE reference_numbers (
+    operator_id      INTEGER NOT NULL REFERENCES operators (id),
+    reference_number TEXT NOT NULL,
+    charge_id        INTEGER NOT NULL REFERENCES charges (id),
+    PRIMARY KEY (operator_id, reference_number)
+) WITHOUT ROWID;
+)sql";
+
+[[noreturn]] void refuse(const std::string& path, const std::string& why)
+{
+    throw error{errc::storage_failure, "", path + ": " + why + "; the file was left untouched"};
+}
+
+int read_version(SQLite::Database& db, const std::string& path)
+{
+    try {
+        return db.execAndGet("PRAGMA user_version").getInt();
+    } catch (const SQLite::Exception& e) {
+        refuse(path, std::string{"not a readable SQLite database ("} + e.what() + ")");
+    }
+}
+
+int count_objects(SQLite::Database& db, const std::string& path)
+{
+    try {
+        return db.execAndGet("SELECT count(*) FROM sqlite_schema").getInt();
+    } catch (const SQLite::Exception& e) {
+        refuse(path, std::string{"the database is corrupt ("} + e.what() + ")");
+    }
+}
+
+}  // namespace
+
+const std::vector<migration>& migrations()
+{
+    static const std::vector<migration> all{{1, schema_1}};
+    return all;
+}
+
+void prepare_database(SQLite::Database& db, const std::string& path, const std::vector<migration>& to_apply)
+{
+    const int latest = to_apply.empty() ? 0 : to_apply.back().version;
+    const int found = read_version(db, path);
+    if (found > latest)
+        refuse(path, "written by a newer version of netflix_charges (schema " + std::to_string(found) +
+                         "; this build knows up to " + std::to_string(latest) + ")");
+    if (count_objects(db, path) > 0 && found == 0) refuse(path, "an SQLite database not made by netflix_charges");
+
+    db.exec("PRAGMA journal_mode = WAL");
+    for (const auto& step : to_apply) {
+        if (step.version <= found) continue;
+        db.exec("BEGIN IMMEDIATE");
+        try {
+            // Another process may have migrated meanwhile: decide inside the transaction.
+            if (db.execAndGet("PRAGMA user_version").getInt() < step.version) {
+                db.exec(step.sql);
+                db.exec("PRAGMA user_version = " + std::to_string(step.version));
+            }
+            db.exec("COMMIT");
+        } catch (...) {
+            db.tryExec("ROLLBACK");
+            throw;
+        }
+    }
+}
+
+}  // namespace netflix_charges::sqlite_detail
