@@ -2,8 +2,11 @@
 
 #include <netflix_charges/errors.hpp>
 
+#include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 namespace netflix_charges {
 
@@ -23,20 +26,22 @@ std::string describe(errc code, batch_operation operation)
     return std::string{description(code)};
 }
 
-// The batch's working state: the snapshot, changed by every item applied so far.
+// The batch's working state: the snapshot, as changed by the items applied so far. Charges
+// are copied only when an item changes them.
 class working_state {
 public:
     explicit working_state(const batch_snapshot& snapshot)
     {
-        for (const auto& c : snapshot.charges) charges_.emplace(c.number, c);
+        for (const auto& c : snapshot.charges) charges_.emplace(c.number, &c);
         for (const auto& owner : snapshot.reference_owners)
             reference_owners_.emplace(owner.reference_number, owner.charge_number);
     }
 
-    charge* find(const std::string& number)
+    const charge* find(const std::string& number) const
     {
+        if (const auto it = changed_.find(number); it != changed_.end()) return &it->second;
         const auto it = charges_.find(number);
-        return it == charges_.end() ? nullptr : &it->second;
+        return it == charges_.end() ? nullptr : it->second;
     }
 
     bool reference_held_by_another(const std::optional<std::string>& reference, const std::string& number) const
@@ -46,16 +51,19 @@ public:
         return it != reference_owners_.end() && it->second != number;
     }
 
-    void apply(const charge_update& update)
+    // Records an applied item; `item` outlives the state.
+    void apply(const charge_item& item, const charge_update& update)
     {
-        charge& c = charges_.at(update.number);
-        apply_update(c, update);
-        for (const auto& reference : references_of(update)) reference_owners_.emplace(reference, update.number);
+        charge changed = *find(item.number);
+        apply_update(changed, update);
+        changed_.insert_or_assign(item.number, std::move(changed));
+        if (item.reference_number) reference_owners_.emplace(*item.reference_number, item.number);
     }
 
 private:
-    std::map<std::string, charge> charges_;
-    std::map<std::string, std::string> reference_owners_;
+    std::unordered_map<std::string_view, const charge*> charges_;
+    std::map<std::string_view, charge> changed_;
+    std::unordered_map<std::string_view, std::string_view> reference_owners_;
 };
 
 // Whether the item fails against the charge, and why; nothing when it can be applied
@@ -112,13 +120,16 @@ std::string set_name(batch_operation operation)
 
 batch_keys keys_of(const std::vector<charge_item>& items)
 {
-    std::set<std::string> numbers;
-    std::set<std::string> references;
+    batch_keys keys;
     for (const auto& item : items) {
-        numbers.insert(item.number);
-        if (item.reference_number) references.insert(*item.reference_number);
+        keys.numbers.push_back(item.number);
+        if (item.reference_number) keys.reference_numbers.push_back(*item.reference_number);
     }
-    return {{numbers.begin(), numbers.end()}, {references.begin(), references.end()}};
+    for (auto* list : {&keys.numbers, &keys.reference_numbers}) {
+        std::sort(list->begin(), list->end());
+        list->erase(std::unique(list->begin(), list->end()), list->end());
+    }
+    return keys;
 }
 
 batch_plan plan_batch(batch_operation operation, const std::vector<charge_item>& items,
@@ -136,7 +147,7 @@ batch_plan plan_batch(batch_operation operation, const std::vector<charge_item>&
             plan.failures.push_back({item.number, item.reference_number, *failure, describe(*failure, operation)});
         } else if (!replay) {
             plan.updates.push_back(update_for(operation, item, now));
-            state.apply(plan.updates.back());
+            state.apply(item, plan.updates.back());
         }
     }
     return plan;

@@ -56,15 +56,22 @@ void check_amount(const std::string& field, const decimal& amount)
     if (amount.is_negative()) throw error{errc::invalid_parameter, field, "must not be negative"};
 }
 
+// Like check_text, with the field's name made by `field()` only when it is at fault.
+template <typename FieldName>
+void check_named_text(const FieldName& field, std::string_view value, std::size_t max_length)
+{
+    if (value.empty()) throw error{errc::missing_parameter, field()};
+    if (value.size() > max_length)
+        throw error{errc::invalid_parameter, field(), "longer than " + std::to_string(max_length) + " bytes"};
+    if (!is_clean_utf8(value))
+        throw error{errc::invalid_parameter, field(), "not valid UTF-8, or contains control characters"};
+}
+
 }  // namespace
 
 void check_text(const std::string& field, std::string_view value, std::size_t max_length)
 {
-    if (value.empty()) throw error{errc::missing_parameter, field};
-    if (value.size() > max_length)
-        throw error{errc::invalid_parameter, field, "longer than " + std::to_string(max_length) + " bytes"};
-    if (!is_clean_utf8(value))
-        throw error{errc::invalid_parameter, field, "not valid UTF-8, or contains control characters"};
+    check_named_text([&] { return field; }, value, max_length);
 }
 
 void check_operator(const operator_id& op) { check_text("organisation", op.value(), limits::max_operator_length); }
@@ -90,12 +97,15 @@ void check_items(const std::string& set_name, const std::vector<charge_item>& it
         throw error{errc::too_many_items, set_name,
                     "at most " + std::to_string(limits::max_batch_items) + " items per request"};
     for (std::size_t i = 0; i < items.size(); ++i) {
-        const std::string prefix = set_name + "[" + std::to_string(i) + "].";
-        check_text(prefix + "number", items[i].number, limits::max_number_length);
-        check_text(prefix + "billing_system_customer_identifier", items[i].billing_system_customer_identifier,
+        // The field's name is only spelled out when it is at fault.
+        const auto field = [&](const char* name) {
+            return [&set_name, i, name] { return set_name + "[" + std::to_string(i) + "]." + name; };
+        };
+        check_named_text(field("number"), items[i].number, limits::max_number_length);
+        check_named_text(field("billing_system_customer_identifier"), items[i].billing_system_customer_identifier,
                    limits::max_customer_length);
         if (items[i].reference_number)
-            check_text(prefix + "reference_number", *items[i].reference_number, limits::max_reference_length);
+            check_named_text(field("reference_number"), *items[i].reference_number, limits::max_reference_length);
     }
 }
 

@@ -30,10 +30,11 @@ std::string select_charges(std::string_view from_where)
     return "SELECT " + std::string{charge_columns} + " " + std::string{from_where};
 }
 
-// Frees a statement for its next use, however the current one ends.
+// Frees a statement for its next use, however the current one ends. Every use binds every
+// parameter (an IN list clears its bindings first: an unbound parameter is NULL).
 class statement_use {
 public:
-    explicit statement_use(SQLite::Statement& statement) : statement_(statement) { statement_.clearBindings(); }
+    explicit statement_use(SQLite::Statement& statement) : statement_(statement) {}
     ~statement_use() { statement_.tryReset(); }
     statement_use(const statement_use&) = delete;
     statement_use& operator=(const statement_use&) = delete;
@@ -110,21 +111,28 @@ void bind_optional(SQLite::Statement& statement, int index, const std::optional<
     else statement.bind(index);
 }
 
-// Binds the columns a write may change, from `first` on: status, the four status times, the
-// acknowledgement and the decision (10 values).
-void bind_changeable(SQLite::Statement& statement, int first, const charge& c)
+// The columns a write may change, in three groups bound from position `first` on.
+void bind_status(SQLite::Statement& statement, int first, const charge& c)  // 5 values
 {
     statement.bind(first, static_cast<int>(c.status));
     bind_optional(statement, first + 1, c.set_as_approved_on);
     bind_optional(statement, first + 2, c.set_as_declined_on);
     bind_optional(statement, first + 3, c.set_as_bad_request_on);
     bind_optional(statement, first + 4, c.set_as_rejected_request_on);
-    bind_optional(statement, first + 5, c.acknowledged ? std::optional<timestamp>{c.acknowledged->on} : std::nullopt);
-    bind_optional(statement, first + 6, c.acknowledged ? c.acknowledged->reference_number : std::nullopt);
-    if (c.decision) statement.bind(first + 7, c.decision->kind == decision_kind::accept ? 0 : 1);
-    else statement.bind(first + 7);
-    bind_optional(statement, first + 8, c.decision ? std::optional<timestamp>{c.decision->on} : std::nullopt);
-    bind_optional(statement, first + 9, c.decision ? c.decision->reference_number : std::nullopt);
+}
+
+void bind_acknowledgement(SQLite::Statement& statement, int first, const charge& c)  // 2 values
+{
+    bind_optional(statement, first, c.acknowledged ? std::optional<timestamp>{c.acknowledged->on} : std::nullopt);
+    bind_optional(statement, first + 1, c.acknowledged ? c.acknowledged->reference_number : std::nullopt);
+}
+
+void bind_decision(SQLite::Statement& statement, int first, const charge& c)  // 3 values
+{
+    if (c.decision) statement.bind(first, c.decision->kind == decision_kind::accept ? 0 : 1);
+    else statement.bind(first);
+    bind_optional(statement, first + 1, c.decision ? std::optional<timestamp>{c.decision->on} : std::nullopt);
+    bind_optional(statement, first + 2, c.decision ? c.decision->reference_number : std::nullopt);
 }
 
 const char* synchronous_pragma(sqlite_synchronous level)
@@ -145,9 +153,10 @@ void for_each_in_chunks(SQLite::Statement& statement, std::int64_t first, const 
 {
     for (std::size_t begin = 0; begin < keys.size(); begin += limits::max_batch_items) {
         statement_use use{statement};
+        use->clearBindings();
         use->bind(1, first);
         for (std::size_t i = begin; i < keys.size() && i < begin + limits::max_batch_items; ++i)
-            use->bind(static_cast<int>(i - begin + 2), keys[i]);
+            use->bindNoCopy(static_cast<int>(i - begin + 2), keys[i]);
         while (use->executeStep()) on_row(*use);
     }
 }
@@ -184,10 +193,10 @@ connection::connection(const std::string& path, const sqlite_options& options)
                           "set_as_approved_on, set_as_declined_on, set_as_bad_request_on, set_as_rejected_request_on, "
                           "acknowledged_on, acknowledgement_reference, decision, decided_on, decision_reference) "
                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"),
-      update_charge_(db_, "UPDATE charges SET status = ?1, set_as_approved_on = ?2, set_as_declined_on = ?3, "
-                          "set_as_bad_request_on = ?4, set_as_rejected_request_on = ?5, acknowledged_on = ?6, "
-                          "acknowledgement_reference = ?7, decision = ?8, decided_on = ?9, decision_reference = ?10 "
-                          "WHERE id = ?11"),
+      update_status_(db_, "UPDATE charges SET status = ?1, set_as_approved_on = ?2, set_as_declined_on = ?3, "
+                          "set_as_bad_request_on = ?4, set_as_rejected_request_on = ?5, decision = ?6, decided_on = ?7, "
+                          "decision_reference = ?8 WHERE id = ?9"),
+      update_acknowledgement_(db_, "UPDATE charges SET acknowledged_on = ?1, acknowledgement_reference = ?2 WHERE id = ?3"),
       insert_reference_(db_, "INSERT INTO reference_numbers (operator_id, reference_number, charge_id) "
                              "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING"),
       charge_by_number_(db_, select_charges("FROM charges c WHERE c.operator_id = ?1 AND c.number = ?2")),
@@ -200,7 +209,7 @@ connection::connection(const std::string& path, const sqlite_options& options)
 std::optional<std::int64_t> connection::find_operator(const std::string& name)
 {
     statement_use use{find_operator_};
-    use->bind(1, name);
+    use->bindNoCopy(1, name);
     if (!use->executeStep()) return std::nullopt;
     return use->getColumn(0).getInt64();
 }
@@ -208,7 +217,7 @@ std::optional<std::int64_t> connection::find_operator(const std::string& name)
 std::int64_t connection::insert_operator(const std::string& name)
 {
     statement_use use{insert_operator_};
-    use->bind(1, name);
+    use->bindNoCopy(1, name);
     use->exec();
     return db_.getLastInsertRowid();
 }
@@ -245,24 +254,36 @@ std::int64_t connection::insert_charge(std::int64_t operator_row, const charge& 
     bind_optional(*use, 7, c.local_currency);
     use->bind(8, format_date(c.paid_through_date));
     use->bind(9, static_cast<std::int64_t>(c.received_on.time_since_epoch().count()));
-    bind_changeable(*use, 10, c);
+    bind_status(*use, 10, c);
+    bind_acknowledgement(*use, 15, c);
+    bind_decision(*use, 17, c);
     use->exec();
     return db_.getLastInsertRowid();
 }
 
-void connection::update_charge(std::int64_t charge_row, const charge& c)
+void connection::update_charge(std::int64_t charge_row, const charge_update& update, const charge& after)
 {
-    statement_use use{update_charge_};
-    bind_changeable(*use, 1, c);
-    use->bind(11, charge_row);
-    use->exec();
+    // Only the columns the update changes are written: an acknowledgement is two columns.
+    if (update.status || update.decision) {
+        statement_use use{update_status_};
+        bind_status(*use, 1, after);
+        bind_decision(*use, 6, after);
+        use->bind(9, charge_row);
+        use->exec();
+    }
+    if (update.acknowledged) {
+        statement_use use{update_acknowledgement_};
+        bind_acknowledgement(*use, 1, after);
+        use->bind(3, charge_row);
+        use->exec();
+    }
 }
 
 void connection::insert_reference(std::int64_t operator_row, const std::string& reference, std::int64_t charge_row)
 {
     statement_use use{insert_reference_};
     use->bind(1, operator_row);
-    use->bind(2, reference);
+    use->bindNoCopy(2, reference);
     use->bind(3, charge_row);
     use->exec();
 }
@@ -271,7 +292,7 @@ std::optional<charge> connection::charge_by_number(std::int64_t operator_row, co
 {
     statement_use use{charge_by_number_};
     use->bind(1, operator_row);
-    use->bind(2, number);
+    use->bindNoCopy(2, number);
     if (!use->executeStep()) return std::nullopt;
     return read_charge(*use);
 }
@@ -280,7 +301,7 @@ std::optional<charge> connection::charge_by_reference(std::int64_t operator_row,
 {
     statement_use use{charge_by_reference_};
     use->bind(1, operator_row);
-    use->bind(2, reference);
+    use->bindNoCopy(2, reference);
     if (!use->executeStep()) return std::nullopt;
     return read_charge(*use);
 }

@@ -35,7 +35,8 @@ public:
     std::vector<stored_charge> charges_by_numbers(std::int64_t operator_row, const std::vector<std::string>& numbers);
     std::vector<reference_owner> owners_of(std::int64_t operator_row, const std::vector<std::string>& references);
     std::int64_t insert_charge(std::int64_t operator_row, const charge& c);
-    void update_charge(std::int64_t charge_row, const charge& c);
+    // Writes the columns `update` changed, from the charge as it is `after` it.
+    void update_charge(std::int64_t charge_row, const charge_update& update, const charge& after);
     void insert_reference(std::int64_t operator_row, const std::string& reference, std::int64_t charge_row);
 
     std::optional<charge> charge_by_number(std::int64_t operator_row, const std::string& number);
@@ -50,7 +51,8 @@ private:
     SQLite::Statement charges_by_numbers_;
     SQLite::Statement owners_of_;
     SQLite::Statement insert_charge_;
-    SQLite::Statement update_charge_;
+    SQLite::Statement update_status_;
+    SQLite::Statement update_acknowledgement_;
     SQLite::Statement insert_reference_;
     SQLite::Statement charge_by_number_;
     SQLite::Statement charge_by_reference_;

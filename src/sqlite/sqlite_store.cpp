@@ -197,7 +197,7 @@ void sqlite_store::write(const operator_id& op, const batch_keys& keys, const wr
             if (it == rows.end())
                 throw error{errc::internal_error, "", "update of a charge outside the batch: " + update.number};
             apply_update(it->second.value, update);
-            conn.update_charge(it->second.id, it->second.value);
+            conn.update_charge(it->second.id, update, it->second.value);
             for (const auto& reference : references_of(update))
                 conn.insert_reference(*operator_row, reference, it->second.id);
         }

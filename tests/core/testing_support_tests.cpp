@@ -1,7 +1,10 @@
 // What other codebases rely on in <netflix_charges/testing.hpp>.
+#include <netflix_charges/sample_data.hpp>
 #include <netflix_charges/testing.hpp>
 
 #include <catch2/catch.hpp>
+
+#include <set>
 
 using namespace netflix_charges;
 using namespace netflix_charges::testing;
@@ -40,4 +43,25 @@ TEST_CASE("the builder's helpers refuse malformed literals", "[testing]")
 {
     CHECK_THROWS_AS(amount("9.99E0"), std::invalid_argument);
     CHECK_THROWS_AS(at("yesterday"), std::invalid_argument);
+}
+
+TEST_CASE("sample charges are the same on every run, valid, and in number order", "[testing][sample]")
+{
+    const auto start = at("2026-01-01T00:00:00");
+    const auto charges = sample_charges(0, 500, start);
+    const auto again = sample_charges(250, 250, start);
+    REQUIRE(charges.size() == 500);
+    CHECK(charges[0].number == "I0000000000");
+    CHECK(sample_charge_number(1234567) == "I0001234567");
+    std::set<std::string> currencies;
+    harness h;
+    h.service.issue_many(h.op, charges);  // every one passes validation
+    for (std::size_t i = 0; i < 250; ++i) {
+        CHECK(again[i].number == charges[250 + i].number);
+        CHECK(again[i].amount.to_string() == charges[250 + i].amount.to_string());
+        CHECK(again[i].billing_system_customer_identifier == charges[250 + i].billing_system_customer_identifier);
+    }
+    for (const auto& c : charges) currencies.insert(c.currency);
+    CHECK(currencies.size() > 1);
+    CHECK(h.service.list(h.op, {status_class::not_processed, 0, 3})[2].number == "I0000000002");
 }
