@@ -42,7 +42,7 @@ batch_result run_batch(charge_store& store, const clock& time_source, batch_oper
     batch_plan plan;
     store.write(op, keys_of(items), [&](const batch_snapshot& snapshot) {
         plan = plan_batch(operation, items, snapshot, now);
-        return batch_writes{{}, plan.updates};
+        return batch_writes{{}, std::move(plan.updates)};  // a retry plans again
     });
     return {std::move(plan.failures)};
 }

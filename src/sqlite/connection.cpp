@@ -62,10 +62,17 @@ std::optional<timestamp> optional_time(SQLite::Statement& row, int column)
     return timestamp{std::chrono::seconds{row.getColumn(column).getInt64()}};
 }
 
-decimal read_decimal(const std::string& text)
+// A column's text without copying it (valid until the row moves on).
+std::string_view text_of(SQLite::Statement& row, int column)
+{
+    const auto value = row.getColumn(column);
+    return {value.getText(), static_cast<std::size_t>(value.getBytes())};
+}
+
+decimal read_decimal(std::string_view text)
 {
     auto value = decimal::parse(text);
-    if (!value) corrupt("amount " + text);
+    if (!value) corrupt("amount " + std::string{text});
     return *value;
 }
 
@@ -74,11 +81,11 @@ charge read_charge(SQLite::Statement& row)
     charge c;
     c.number = row.getColumn(0).getString();
     c.billing_system_customer_identifier = row.getColumn(1).getString();
-    c.amount = read_decimal(row.getColumn(2).getString());
+    c.amount = read_decimal(text_of(row, 2));
     c.currency = row.getColumn(3).getString();
-    if (auto local = optional_text(row, 4)) c.local_currency_amount = read_decimal(*local);
+    if (!row.isColumnNull(4)) c.local_currency_amount = read_decimal(text_of(row, 4));
     c.local_currency = optional_text(row, 5);
-    const auto paid_through = parse_date(row.getColumn(6).getString());
+    const auto paid_through = parse_date(text_of(row, 6));
     if (!paid_through) corrupt("paid_through_date of " + c.number);
     c.paid_through_date = *paid_through;
     const int status = row.getColumn(7).getInt();

@@ -12,6 +12,8 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <string_view>
+#include <unordered_map>
 
 namespace netflix_charges {
 
@@ -172,34 +174,37 @@ void sqlite_store::write(const operator_id& op, const batch_keys& keys, const wr
         immediate_transaction transaction{conn.database()};
         auto operator_row = impl_->operator_row(conn, op);
 
-        std::map<std::string, sqlite_detail::stored_charge> rows;
         batch_snapshot snapshot;
+        std::vector<std::int64_t> row_ids;  // of snapshot.charges, in order
         if (operator_row) {
             for (auto& row : conn.charges_by_numbers(*operator_row, keys.numbers)) {
-                snapshot.charges.push_back(row.value);
-                rows.emplace(row.value.number, std::move(row));
+                row_ids.push_back(row.id);
+                snapshot.charges.push_back(std::move(row.value));
             }
             snapshot.reference_owners = conn.owners_of(*operator_row, keys.reference_numbers);
         }
+        std::unordered_map<std::string_view, std::size_t> index;  // number -> position in the snapshot
+        for (std::size_t i = 0; i < snapshot.charges.size(); ++i) index.emplace(snapshot.charges[i].number, i);
 
         const batch_writes writes = planner(snapshot);
         if (writes.inserts.empty() && writes.updates.empty()) return;
 
         if (!operator_row) operator_row = new_operator_row = conn.insert_operator(op.value());
         for (const auto& c : writes.inserts) {
-            if (rows.count(c.number) != 0)
+            if (index.count(c.number) != 0)
                 throw error{errc::internal_error, "", "insert of an existing charge: " + c.number};
             const auto row = conn.insert_charge(*operator_row, c);
             for (const auto& reference : references_of(c)) conn.insert_reference(*operator_row, reference, row);
         }
         for (const auto& update : writes.updates) {
-            const auto it = rows.find(update.number);
-            if (it == rows.end())
+            const auto it = index.find(update.number);
+            if (it == index.end())
                 throw error{errc::internal_error, "", "update of a charge outside the batch: " + update.number};
-            apply_update(it->second.value, update);
-            conn.update_charge(it->second.id, update, it->second.value);
+            charge& changed = snapshot.charges[it->second];  // the planner is done with the snapshot
+            apply_update(changed, update);
+            conn.update_charge(row_ids[it->second], update, changed);
             for (const auto& reference : references_of(update))
-                conn.insert_reference(*operator_row, reference, it->second.id);
+                conn.insert_reference(*operator_row, reference, row_ids[it->second]);
         }
         transaction.commit();
     });
