@@ -23,6 +23,7 @@ using std::chrono::steady_clock;
 namespace {
 
 const nc::operator_id op{"bench-operator"};
+const nc::identity caller{"bench-billing", op, ""};
 const nc::timestamp start = *nc::parse_timestamp("2026-01-01T00:00:00");
 
 double seconds_since(steady_clock::time_point t0)
@@ -140,7 +141,7 @@ std::pair<double, double> acknowledge_throughput(const std::string& path, std::s
         }
         auto t0 = steady_clock::now();
         for (const auto& batch : for_store)
-            if (!service.acknowledge(op, batch).failed.empty()) throw std::runtime_error("acknowledge failed");
+            if (!service.acknowledge(caller, batch).failed.empty()) throw std::runtime_error("acknowledge failed");
         store_seconds += seconds_since(t0);
         t0 = steady_clock::now();
         for (const auto& batch : for_raw) raw.acknowledge(batch, now);
@@ -157,7 +158,7 @@ double list_latency(const std::string& path, int repetitions)
     std::vector<double> samples;
     for (int i = 0; i < repetitions + 50; ++i) {
         const auto t0 = steady_clock::now();
-        const auto listed = service.list(op, {nc::status_class::not_processed, 0, 50});
+        const auto listed = service.list(caller, {nc::status_class::not_processed, 0, 50});
         const double elapsed = seconds_since(t0);
         if (listed.size() != 50) throw std::runtime_error("list returned too little");
         if (i >= 50) samples.push_back(elapsed);  // the first 50 warm the cache

@@ -12,6 +12,8 @@ int main()
     nc::memory_store store;
     nc::charges_service service{store};
     const nc::operator_id op{"ps_dev"};
+    // The operator's billing system, as its verified token would say (see 03 for tokens).
+    const nc::identity billing{"billing", op, "1"};
 
     // The host CRM's side: charges arrive from Netflix.
     for (const char* number : {"I00002705", "I00002706", "I00002707"}) {
@@ -25,14 +27,14 @@ int main()
     }
 
     // The operator's side: list what is pending.
-    for (const auto& c : service.list(op, {nc::status_class::not_processed, 0, 50}))
+    for (const auto& c : service.list(billing, {nc::status_class::not_processed, 0, 50}))
         std::cout << c.number << ' ' << c.amount.to_string() << ' ' << c.currency << ' ' << nc::to_string(c.status)
                   << '\n';
 
     // Decline one, accept one, then acknowledge what the billing system took; one item is wrong.
-    const auto declined = service.decline(op, {{"I00002706", "pci155", std::string{"DEC-1"}}});
-    const auto accepted = service.accept(op, {{"I00002705", "pci155", std::string{"ACC-1"}}});
-    const auto acknowledged = service.acknowledge(op, {{"I00002705", "pci155", std::string{"ACK-1"}},
+    const auto declined = service.decline(billing, {{"I00002706", "pci155", std::string{"DEC-1"}}});
+    const auto accepted = service.accept(billing, {{"I00002705", "pci155", std::string{"ACC-1"}}});
+    const auto acknowledged = service.acknowledge(billing, {{"I00002705", "pci155", std::string{"ACK-1"}},
                                                        {"I00002707", "pp", std::nullopt}});
 
     for (const auto* result : {&declined, &accepted, &acknowledged})

@@ -1,6 +1,7 @@
 #include <netflix_charges/errors.hpp>
 #include <netflix_charges/memory_store.hpp>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
@@ -27,6 +28,11 @@ struct operator_data {
 struct memory_store::state {
     std::shared_mutex mutex;
     std::map<std::string, operator_data> operators;
+
+    std::map<std::pair<std::string, std::string>, user_record> users;  // by (operator, user name)
+    std::map<std::string, api_key_record> api_keys;                     // by digest
+    std::map<std::string, timestamp> revoked_tokens;                    // jti -> when it expires
+    std::vector<signing_key_record> signing_keys;                       // newest first
 
     const operator_data* find(const operator_id& op) const
     {
@@ -111,6 +117,82 @@ std::vector<charge> memory_store::list_unacknowledged(const operator_id& op, sta
     auto it = std::next(keys.begin(), static_cast<std::ptrdiff_t>(offset));
     for (; it != keys.end() && result.size() < limit; ++it) result.push_back(data->charges.at(it->second));
     return result;
+}
+
+bool memory_store::insert_user(const user_record& user)
+{
+    std::unique_lock lock{state_->mutex};
+    return state_->users.emplace(std::pair{user.organisation.value(), user.username}, user).second;
+}
+
+std::optional<user_record> memory_store::find_user(const operator_id& op, const std::string& username)
+{
+    std::shared_lock lock{state_->mutex};
+    const auto it = state_->users.find({op.value(), username});
+    return it == state_->users.end() ? std::nullopt : std::optional<user_record>{it->second};
+}
+
+void memory_store::insert_api_key(const api_key_record& key)
+{
+    std::unique_lock lock{state_->mutex};
+    state_->api_keys.emplace(key.digest, key);
+}
+
+std::optional<api_key_record> memory_store::find_api_key(const std::string& digest)
+{
+    std::shared_lock lock{state_->mutex};
+    const auto it = state_->api_keys.find(digest);
+    return it == state_->api_keys.end() ? std::nullopt : std::optional<api_key_record>{it->second};
+}
+
+std::vector<api_key_record> memory_store::api_keys(const operator_id& op)
+{
+    std::shared_lock lock{state_->mutex};
+    std::vector<api_key_record> keys;
+    for (const auto& [digest, key] : state_->api_keys)
+        if (key.organisation == op) keys.push_back(key);
+    std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) {
+        return std::pair{a.created_on, a.key_id} < std::pair{b.created_on, b.key_id};
+    });
+    return keys;
+}
+
+bool memory_store::revoke_api_key(const operator_id& op, const std::string& key_id, timestamp on)
+{
+    std::unique_lock lock{state_->mutex};
+    for (auto& [digest, key] : state_->api_keys)
+        if (key.organisation == op && key.key_id == key_id) {
+            if (!key.revoked_on) key.revoked_on = on;
+            return true;
+        }
+    return false;
+}
+
+void memory_store::revoke_token(const std::string& jti, timestamp expires_on, timestamp now)
+{
+    std::unique_lock lock{state_->mutex};
+    auto& revoked = state_->revoked_tokens;
+    for (auto it = revoked.begin(); it != revoked.end();) it = it->second <= now ? revoked.erase(it) : std::next(it);
+    revoked.emplace(jti, expires_on);
+}
+
+bool memory_store::is_token_revoked(const std::string& jti)
+{
+    std::shared_lock lock{state_->mutex};
+    return state_->revoked_tokens.count(jti) != 0;
+}
+
+std::vector<signing_key_record> memory_store::signing_keys(const signing_key_record& first)
+{
+    std::unique_lock lock{state_->mutex};
+    if (state_->signing_keys.empty()) state_->signing_keys.push_back(first);
+    return state_->signing_keys;
+}
+
+void memory_store::add_signing_key(const signing_key_record& key)
+{
+    std::unique_lock lock{state_->mutex};
+    state_->signing_keys.insert(state_->signing_keys.begin(), key);
 }
 
 }  // namespace netflix_charges

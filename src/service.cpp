@@ -136,26 +136,27 @@ std::optional<charge> charges_service::find_by_reference(const operator_id& op, 
     return store_.find_by_reference(op, reference_number);
 }
 
-std::vector<charge> charges_service::list(const operator_id& op, const list_request& request)
+std::vector<charge> charges_service::list(const identity& who, const list_request& request)
 {
-    validation::check_operator(op);
+    validation::check_operator(who.organisation);
     validation::check_list_request(request);
-    return store_.list_unacknowledged(op, request.charge_status, request.offset, request.number_of_results);
+    return store_.list_unacknowledged(who.organisation, request.charge_status, request.offset,
+                                      request.number_of_results);
 }
 
-batch_result charges_service::acknowledge(const operator_id& op, const std::vector<charge_item>& items)
+batch_result charges_service::acknowledge(const identity& who, const std::vector<charge_item>& items)
 {
-    return run_batch(store_, clock_, batch_operation::acknowledge, op, items);
+    return run_batch(store_, clock_, batch_operation::acknowledge, who.organisation, items);
 }
 
-batch_result charges_service::accept(const operator_id& op, const std::vector<charge_item>& items)
+batch_result charges_service::accept(const identity& who, const std::vector<charge_item>& items)
 {
-    return run_batch(store_, clock_, batch_operation::accept, op, items);
+    return run_batch(store_, clock_, batch_operation::accept, who.organisation, items);
 }
 
-batch_result charges_service::decline(const operator_id& op, const std::vector<charge_item>& items)
+batch_result charges_service::decline(const identity& who, const std::vector<charge_item>& items)
 {
-    return run_batch(store_, clock_, batch_operation::decline, op, items);
+    return run_batch(store_, clock_, batch_operation::decline, who.organisation, items);
 }
 
 }  // namespace netflix_charges

@@ -1,14 +1,16 @@
 #pragma once
 
 #include <netflix_charges/charge_store.hpp>
+#include <netflix_charges/credential_store.hpp>
 
 #include <memory>
 
 namespace netflix_charges {
 
-// A store in process memory: for tests, demos and embedders that keep state elsewhere.
-// Safe to use from many threads; an update holds an exclusive lock for its whole batch.
-class memory_store final : public charge_store {
+// A store in process memory, of charges and of accounts: for tests, demos and embedders that
+// keep state elsewhere. Safe to use from many threads; a write holds an exclusive lock for its
+// whole batch.
+class memory_store final : public charge_store, public credential_store {
 public:
     memory_store();
     ~memory_store() override;
@@ -20,6 +22,17 @@ public:
     std::optional<charge> find_by_reference(const operator_id& op, const std::string& reference_number) override;
     std::vector<charge> list_unacknowledged(const operator_id& op, status_class cls, std::size_t offset,
                                             std::size_t limit) override;
+
+    bool insert_user(const user_record& user) override;
+    std::optional<user_record> find_user(const operator_id& op, const std::string& username) override;
+    void insert_api_key(const api_key_record& key) override;
+    std::optional<api_key_record> find_api_key(const std::string& digest) override;
+    std::vector<api_key_record> api_keys(const operator_id& op) override;
+    bool revoke_api_key(const operator_id& op, const std::string& key_id, timestamp on) override;
+    void revoke_token(const std::string& jti, timestamp expires_on, timestamp now) override;
+    bool is_token_revoked(const std::string& jti) override;
+    std::vector<signing_key_record> signing_keys(const signing_key_record& first) override;
+    void add_signing_key(const signing_key_record& key) override;
 
 private:
     struct state;

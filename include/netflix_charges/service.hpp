@@ -3,6 +3,7 @@
 #include <netflix_charges/charge.hpp>
 #include <netflix_charges/charge_store.hpp>
 #include <netflix_charges/clock.hpp>
+#include <netflix_charges/identity.hpp>
 #include <netflix_charges/operations.hpp>
 #include <netflix_charges/operator_id.hpp>
 
@@ -21,8 +22,8 @@ namespace netflix_charges {
 // **Example**:
 //   netflix_charges::memory_store store;
 //   netflix_charges::charges_service service{store};
-//   netflix_charges::operator_id op{"ps_dev"};
-//   auto result = service.acknowledge(op, {{"I00002707", "pp", std::nullopt}});
+//   netflix_charges::identity who{"billing", netflix_charges::operator_id{"ps_dev"}, "1"};
+//   auto result = service.acknowledge(who, {{"I00002707", "pp", std::nullopt}});
 //   for (const auto& f : result.failed) std::cout << f.number << ": " << f.description << '\n';
 class charges_service {
 public:
@@ -52,18 +53,20 @@ public:
     std::optional<charge> find_by_reference(const operator_id& op, const std::string& reference_number);
 
     // --- operator side (CRM.COM netflix/charges/...) ---
+    // Each takes the caller's verified identity (from authenticator::verify): the operator is
+    // its `organisation`, never a value from a request body.
 
     // Unacknowledged charges of one status class, oldest `received_on` first, then by number.
-    std::vector<charge> list(const operator_id& op, const list_request& request);
+    std::vector<charge> list(const identity& who, const list_request& request);
 
     // Marks charges as taken by the operator's billing system: a later list omits them.
-    batch_result acknowledge(const operator_id& op, const std::vector<charge_item>& items);
+    batch_result acknowledge(const identity& who, const std::vector<charge_item>& items);
 
     // Moves PENDING charges to APPROVED (the operator will bill them).
-    batch_result accept(const operator_id& op, const std::vector<charge_item>& items);
+    batch_result accept(const identity& who, const std::vector<charge_item>& items);
 
     // Moves PENDING charges to DECLINED (the operator will not bill them).
-    batch_result decline(const operator_id& op, const std::vector<charge_item>& items);
+    batch_result decline(const identity& who, const std::vector<charge_item>& items);
 
 private:
     static const clock& default_clock();

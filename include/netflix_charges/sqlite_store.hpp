@@ -1,6 +1,7 @@
 #pragma once
 
 #include <netflix_charges/charge_store.hpp>
+#include <netflix_charges/credential_store.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -28,7 +29,7 @@ struct sqlite_options {
     std::int64_t max_page_count = 0;
 };
 
-// The charges of every operator in one SQLite file (WAL mode). Safe to use from many threads,
+// The charges, accounts and tokens of every operator in one SQLite file (WAL mode). Safe to use from many threads,
 // and from several processes on the same file. Opening a database written by an older
 // version upgrades it; a newer version's database, a file that is not SQLite, or one that is
 // not ours is refused with `errc::storage_failure` and left untouched. Every fault of SQLite
@@ -38,7 +39,7 @@ struct sqlite_options {
 // **Example**:
 //   netflix_charges::sqlite_store store{"charges.db"};
 //   netflix_charges::charges_service service{store};
-class sqlite_store final : public charge_store {
+class sqlite_store final : public charge_store, public credential_store {
 public:
     explicit sqlite_store(const std::string& path, const sqlite_options& options = {});
     ~sqlite_store() override;
@@ -53,6 +54,17 @@ public:
     std::optional<charge> find_by_reference(const operator_id& op, const std::string& reference_number) override;
     std::vector<charge> list_unacknowledged(const operator_id& op, status_class cls, std::size_t offset,
                                             std::size_t limit) override;
+
+    bool insert_user(const user_record& user) override;
+    std::optional<user_record> find_user(const operator_id& op, const std::string& username) override;
+    void insert_api_key(const api_key_record& key) override;
+    std::optional<api_key_record> find_api_key(const std::string& digest) override;
+    std::vector<api_key_record> api_keys(const operator_id& op) override;
+    bool revoke_api_key(const operator_id& op, const std::string& key_id, timestamp on) override;
+    void revoke_token(const std::string& jti, timestamp expires_on, timestamp now) override;
+    bool is_token_revoked(const std::string& jti) override;
+    std::vector<signing_key_record> signing_keys(const signing_key_record& first) override;
+    void add_signing_key(const signing_key_record& key) override;
 
 private:
     struct impl;

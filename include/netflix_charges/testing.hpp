@@ -6,13 +6,14 @@
 // **Example**:
 //   netflix_charges::testing::harness h;
 //   h.issue(netflix_charges::testing::a_charge("I00002707").for_customer("pp"));
-//   auto result = h.service.acknowledge(h.op, {{"I00002707", "pp", std::nullopt}});
+//   auto result = h.service.acknowledge(h.caller, {{"I00002707", "pp", std::nullopt}});
 //   REQUIRE(result.failed.empty());
 
 #include <netflix_charges/calendar.hpp>
 #include <netflix_charges/charge.hpp>
 #include <netflix_charges/clock.hpp>
 #include <netflix_charges/decimal.hpp>
+#include <netflix_charges/identity.hpp>
 #include <netflix_charges/memory_store.hpp>
 #include <netflix_charges/operator_id.hpp>
 #include <netflix_charges/service.hpp>
@@ -106,12 +107,14 @@ private:
 
 inline charge_builder a_charge(std::string number) { return charge_builder{std::move(number)}; }
 
-// An in-memory store, a fixed clock and a service over both, for one operator by default.
+// An in-memory store, a fixed clock and a service over both, for one operator by default:
+// `op` for the host side's calls, `caller` (its billing system's identity) for the operator's.
 struct harness {
     fixed_clock time;
     memory_store store;
     charges_service service{store, time};
     operator_id op{"test-operator"};
+    identity caller{"test-billing", op, ""};
 
     // Issues a charge for `op`; a status other than PENDING is recorded as its outcome.
     charge issue(const new_charge& c, charge_status status = charge_status::pending)

@@ -209,7 +209,8 @@ connection::connection(const std::string& path, const sqlite_options& options)
       charge_by_number_(db_, select_charges("FROM charges c WHERE c.operator_id = ?1 AND c.number = ?2")),
       charge_by_reference_(db_, select_charges("FROM reference_numbers r JOIN charges c ON c.id = r.charge_id "
                                                "WHERE r.operator_id = ?1 AND r.reference_number = ?2")),
-      list_unacknowledged_(db_, list_unacknowledged_sql())
+      list_unacknowledged_(db_, list_unacknowledged_sql()),
+      is_token_revoked_(db_, "SELECT 1 FROM revoked_tokens WHERE jti = ?1")
 {
 }
 
@@ -324,6 +325,13 @@ std::vector<charge> connection::list_unacknowledged(std::int64_t operator_row, s
     std::vector<charge> found;
     while (use->executeStep()) found.push_back(read_charge(*use));
     return found;
+}
+
+bool connection::is_token_revoked(const std::string& jti)
+{
+    statement_use use{is_token_revoked_};
+    use->bindNoCopy(1, jti);
+    return use->executeStep();
 }
 
 }  // namespace netflix_charges::sqlite_detail

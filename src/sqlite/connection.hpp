@@ -44,6 +44,9 @@ public:
     std::vector<charge> list_unacknowledged(std::int64_t operator_row, status_class cls, std::int64_t offset,
                                             std::int64_t limit);
 
+    // Every authenticated call asks this, so it is prepared once like the batch statements.
+    bool is_token_revoked(const std::string& jti);
+
 private:
     SQLite::Database db_;
     SQLite::Statement find_operator_;
@@ -57,6 +60,7 @@ private:
     SQLite::Statement charge_by_number_;
     SQLite::Statement charge_by_reference_;
     SQLite::Statement list_unacknowledged_;
+    SQLite::Statement is_token_revoked_;
 };
 
 // The list query (for a test that checks its plan is a range scan of the list index).

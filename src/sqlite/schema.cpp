@@ -53,6 +53,37 @@ CREATE TABLE reference_numbers (
 ) WITHOUT ROWID;
 )sql";
 
+// Accounts and tokens (the authentication work).
+const char* const schema_2 = R"sql(
+CREATE TABLE users (
+    operator_id   INTEGER NOT NULL REFERENCES operators (id),
+    username      TEXT NOT NULL,
+    unit          TEXT NOT NULL,
+    password_hash TEXT NOT NULL,  -- pbkdf2-sha256$iterations$salt$hash, never the password
+    PRIMARY KEY (operator_id, username)
+) WITHOUT ROWID;
+
+CREATE TABLE api_keys (
+    key_id      TEXT PRIMARY KEY,
+    operator_id INTEGER NOT NULL REFERENCES operators (id),
+    unit        TEXT NOT NULL,
+    digest      TEXT NOT NULL UNIQUE,  -- hex SHA-256 of the key, never the key
+    created_on  INTEGER NOT NULL,
+    revoked_on  INTEGER
+);
+
+CREATE TABLE revoked_tokens (
+    jti        TEXT PRIMARY KEY,
+    expires_on INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE signing_keys (
+    kid        TEXT PRIMARY KEY,
+    secret     BLOB NOT NULL,
+    created_on INTEGER NOT NULL
+);
+)sql";
+
 [[noreturn]] void refuse(const std::string& path, const std::string& why)
 {
     throw error{errc::storage_failure, "", path + ": " + why + "; the file was left untouched"};
@@ -80,7 +111,7 @@ int count_objects(SQLite::Database& db, const std::string& path)
 
 const std::vector<migration>& migrations()
 {
-    static const std::vector<migration> all{{1, schema_1}};
+    static const std::vector<migration> all{{1, schema_1}, {2, schema_2}};
     return all;
 }
 

@@ -1,11 +1,5 @@
-#include <netflix_charges/errors.hpp>
-#include <netflix_charges/sqlite_store.hpp>
-
-#include "connection.hpp"
 #include "schema.hpp"
-
-#include <SQLiteCpp/Exception.h>
-#include <sqlite3.h>
+#include "store_impl.hpp"
 
 #include <algorithm>
 #include <condition_variable>
@@ -18,134 +12,6 @@
 namespace netflix_charges {
 
 using sqlite_detail::connection;
-
-namespace {
-
-// After these, a connection may be unusable (the file changed under it): it is closed and a
-// new one opened on next use, so the store recovers once the fault is gone.
-bool breaks_connection(int primary_code)
-{
-    return primary_code == SQLITE_IOERR || primary_code == SQLITE_READONLY || primary_code == SQLITE_CORRUPT ||
-           primary_code == SQLITE_NOTADB || primary_code == SQLITE_CANTOPEN || primary_code == SQLITE_PROTOCOL;
-}
-
-// BEGIN IMMEDIATE ... COMMIT, rolled back unless committed.
-class immediate_transaction {
-public:
-    explicit immediate_transaction(SQLite::Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
-    ~immediate_transaction()
-    {
-        if (!committed_) db_.tryExec("ROLLBACK");
-    }
-    immediate_transaction(const immediate_transaction&) = delete;
-    immediate_transaction& operator=(const immediate_transaction&) = delete;
-
-    void commit()
-    {
-        db_.exec("COMMIT");
-        committed_ = true;
-    }
-
-private:
-    SQLite::Database& db_;
-    bool committed_ = false;
-};
-
-}  // namespace
-
-struct sqlite_store::impl {
-    std::string path;
-    sqlite_options options;
-
-    std::mutex pool_mutex;
-    std::condition_variable pool_released;
-    std::vector<std::unique_ptr<connection>> idle;
-    std::size_t open_connections = 0;
-
-    std::mutex write_mutex;  // one writer at a time in this process; SQLite locks across processes
-
-    std::mutex operators_mutex;
-    std::map<std::string, std::int64_t> operator_rows;  // a row id never changes once given
-
-    // Runs `work` on a pooled connection, translating SQLite's faults to storage_failure.
-    template <typename Work>
-    auto with_connection(Work work)
-    {
-        std::unique_ptr<connection> conn = acquire();
-        try {
-            if constexpr (std::is_void_v<decltype(work(*conn))>) {
-                work(*conn);
-                release(std::move(conn));
-            } else {
-                auto result = work(*conn);
-                release(std::move(conn));
-                return result;
-            }
-        } catch (const SQLite::Exception& e) {
-            if (breaks_connection(e.getErrorCode())) discard();
-            else release(std::move(conn));
-            throw error{errc::storage_failure, "", std::string{"SQLite: "} + e.what()};
-        } catch (...) {
-            release(std::move(conn));
-            throw;
-        }
-    }
-
-    std::unique_ptr<connection> acquire()
-    {
-        std::unique_lock lock{pool_mutex};
-        pool_released.wait(lock, [&] { return !idle.empty() || open_connections < options.connections; });
-        if (!idle.empty()) {
-            auto conn = std::move(idle.back());
-            idle.pop_back();
-            return conn;
-        }
-        ++open_connections;
-        lock.unlock();
-        try {
-            return std::make_unique<connection>(path, options);
-        } catch (const SQLite::Exception& e) {
-            discard();
-            throw error{errc::storage_failure, "", path + ": " + e.what()};
-        }
-    }
-
-    void release(std::unique_ptr<connection> conn)
-    {
-        {
-            std::lock_guard lock{pool_mutex};
-            idle.push_back(std::move(conn));
-        }
-        pool_released.notify_one();
-    }
-
-    void discard()
-    {
-        {
-            std::lock_guard lock{pool_mutex};
-            --open_connections;
-        }
-        pool_released.notify_one();
-    }
-
-    // The operator's row, or nothing when it has no charges yet.
-    std::optional<std::int64_t> operator_row(connection& conn, const operator_id& op)
-    {
-        {
-            std::lock_guard lock{operators_mutex};
-            if (const auto it = operator_rows.find(op.value()); it != operator_rows.end()) return it->second;
-        }
-        const auto row = conn.find_operator(op.value());
-        if (row) remember_operator(op, *row);
-        return row;
-    }
-
-    void remember_operator(const operator_id& op, std::int64_t row)
-    {
-        std::lock_guard lock{operators_mutex};
-        operator_rows.emplace(op.value(), row);
-    }
-};
 
 sqlite_store::sqlite_store(const std::string& path, const sqlite_options& options) : impl_(std::make_unique<impl>())
 {
@@ -168,11 +34,8 @@ int sqlite_store::schema_version() { return sqlite_detail::migrations().back().v
 
 void sqlite_store::write(const operator_id& op, const batch_keys& keys, const write_planner& planner)
 {
-    std::lock_guard write_lock{impl_->write_mutex};
-    std::optional<std::int64_t> new_operator_row;
-    impl_->with_connection([&](connection& conn) {
-        immediate_transaction transaction{conn.database()};
-        auto operator_row = impl_->operator_row(conn, op);
+    impl_->write_transaction(op, [&](connection& conn, auto& row_of_operator) {
+        auto operator_row = row_of_operator(false);
 
         batch_snapshot snapshot;
         std::vector<std::int64_t> row_ids;  // of snapshot.charges, in order
@@ -189,7 +52,7 @@ void sqlite_store::write(const operator_id& op, const batch_keys& keys, const wr
         const batch_writes writes = planner(snapshot);
         if (writes.inserts.empty() && writes.updates.empty()) return;
 
-        if (!operator_row) operator_row = new_operator_row = conn.insert_operator(op.value());
+        operator_row = row_of_operator(true);
         for (const auto& c : writes.inserts) {
             if (index.count(c.number) != 0)
                 throw error{errc::internal_error, "", "insert of an existing charge: " + c.number};
@@ -206,9 +69,7 @@ void sqlite_store::write(const operator_id& op, const batch_keys& keys, const wr
             for (const auto& reference : references_of(update))
                 conn.insert_reference(*operator_row, reference, row_ids[it->second]);
         }
-        transaction.commit();
     });
-    if (new_operator_row) impl_->remember_operator(op, *new_operator_row);
 }
 
 std::optional<charge> sqlite_store::find_by_number(const operator_id& op, const std::string& number)

@@ -10,7 +10,7 @@ TEST_CASE_METHOD(fixture, "an acknowledged charge records when and with which re
 {
     issue(a_charge("I1"));
     time.set(at("2026-05-06T07:08:09"));
-    const auto result = service.acknowledge(op, {item("I1", "customer-1", "REF-1")});
+    const auto result = service.acknowledge(caller, {item("I1", "customer-1", "REF-1")});
     CHECK(result.failed.empty());
     const auto c = stored("I1");
     REQUIRE(c.acknowledged);
@@ -24,7 +24,7 @@ TEST_CASE_METHOD(fixture, "a charge in any status can be acknowledged", "[contra
     const auto status = GENERATE(charge_status::pending, charge_status::approved, charge_status::declined,
                                  charge_status::bad_request, charge_status::rejected);
     issue(a_charge("I1"), status);
-    CHECK(service.acknowledge(op, {item("I1")}).failed.empty());
+    CHECK(service.acknowledge(caller, {item("I1")}).failed.empty());
     CHECK(stored("I1").acknowledged);
     CHECK(stored("I1").status == status);
 }
@@ -32,7 +32,7 @@ TEST_CASE_METHOD(fixture, "a charge in any status can be acknowledged", "[contra
 TEST_CASE_METHOD(fixture, "code 1: the charge was not issued for the given customer", "[contract][acknowledge]")
 {
     const auto before = issue(a_charge("I1").for_customer("alice"));
-    const auto result = service.acknowledge(op, {item("I1", "bob", "REF-1")});
+    const auto result = service.acknowledge(caller, {item("I1", "bob", "REF-1")});
     REQUIRE(result.failed.size() == 1);
     CHECK(result.failed[0].number == "I1");
     CHECK(result.failed[0].reference_number == "REF-1");
@@ -45,7 +45,7 @@ TEST_CASE_METHOD(fixture, "code 1: the charge was not issued for the given custo
 
 TEST_CASE_METHOD(fixture, "code 2: no charge with this number", "[contract][acknowledge]")
 {
-    const auto result = service.acknowledge(op, {item("NOPE")});
+    const auto result = service.acknowledge(caller, {item("NOPE")});
     REQUIRE(result.failed.size() == 1);
     CHECK(wire_code(result.failed[0].code) == "2");
     CHECK_FALSE(result.failed[0].reference_number);
@@ -56,12 +56,12 @@ TEST_CASE_METHOD(fixture, "code 3: already acknowledged with a different referen
 {
     issue(a_charge("I1"));
     issue(a_charge("I2"));
-    REQUIRE(service.acknowledge(op, {item("I1", "customer-1", "R1"), item("I2")}).failed.empty());
+    REQUIRE(service.acknowledge(caller, {item("I1", "customer-1", "R1"), item("I2")}).failed.empty());
     const auto before1 = stored("I1");
     const auto before2 = stored("I2");
-    CHECK(codes(service.acknowledge(op, {item("I1", "customer-1", "R9")})) == strings{"3"});
-    CHECK(codes(service.acknowledge(op, {item("I1")})) == strings{"3"});                   // had one, now none
-    CHECK(codes(service.acknowledge(op, {item("I2", "customer-1", "R2")})) == strings{"3"});  // had none, now one
+    CHECK(codes(service.acknowledge(caller, {item("I1", "customer-1", "R9")})) == strings{"3"});
+    CHECK(codes(service.acknowledge(caller, {item("I1")})) == strings{"3"});                   // had one, now none
+    CHECK(codes(service.acknowledge(caller, {item("I2", "customer-1", "R2")})) == strings{"3"});  // had none, now one
     CHECK(stored("I1") == before1);
     CHECK(stored("I2") == before2);
     CHECK_FALSE(service.find_by_reference(op, "R9"));
@@ -72,11 +72,11 @@ TEST_CASE_METHOD(fixture, "a replayed acknowledge with the same reference change
 {
     issue(a_charge("I1"));
     issue(a_charge("I2"));
-    REQUIRE(service.acknowledge(op, {item("I1", "customer-1", "R1"), item("I2")}).failed.empty());
+    REQUIRE(service.acknowledge(caller, {item("I1", "customer-1", "R1"), item("I2")}).failed.empty());
     const auto before1 = stored("I1");
     const auto before2 = stored("I2");
     time.advance(std::chrono::hours{3});
-    CHECK(service.acknowledge(op, {item("I1", "customer-1", "R1"), item("I2")}).failed.empty());
+    CHECK(service.acknowledge(caller, {item("I1", "customer-1", "R1"), item("I2")}).failed.empty());
     CHECK(stored("I1") == before1);  // the first acknowledgement's time stays
     CHECK(stored("I2") == before2);
 }
@@ -84,18 +84,18 @@ TEST_CASE_METHOD(fixture, "a replayed acknowledge with the same reference change
 TEST_CASE_METHOD(fixture, "code 4: the reference number belongs to another charge", "[contract][acknowledge]")
 {
     for (const char* number : {"I1", "I2", "I3", "I4", "I5"}) issue(a_charge(number));
-    REQUIRE(service.acknowledge(op, {item("I1", "customer-1", "ACK")}).failed.empty());
-    REQUIRE(service.decline(op, {item("I2", "customer-1", "DEC")}).failed.empty());
-    REQUIRE(service.accept(op, {item("I3", "customer-1", "ACC")}).failed.empty());
+    REQUIRE(service.acknowledge(caller, {item("I1", "customer-1", "ACK")}).failed.empty());
+    REQUIRE(service.decline(caller, {item("I2", "customer-1", "DEC")}).failed.empty());
+    REQUIRE(service.accept(caller, {item("I3", "customer-1", "ACC")}).failed.empty());
 
-    CHECK(codes(service.acknowledge(op, {item("I4", "customer-1", "ACK")})) == strings{"4"});
-    CHECK(codes(service.acknowledge(op, {item("I4", "customer-1", "DEC")})) == strings{"4"});
-    CHECK(codes(service.acknowledge(op, {item("I4", "customer-1", "ACC")})) == strings{"4"});
+    CHECK(codes(service.acknowledge(caller, {item("I4", "customer-1", "ACK")})) == strings{"4"});
+    CHECK(codes(service.acknowledge(caller, {item("I4", "customer-1", "DEC")})) == strings{"4"});
+    CHECK(codes(service.acknowledge(caller, {item("I4", "customer-1", "ACC")})) == strings{"4"});
     CHECK_FALSE(stored("I4").acknowledged);
 
     SECTION("also when an earlier item of the same request took it")
     {
-        const auto result = service.acknowledge(op, {item("I4", "customer-1", "NEW"), item("I5", "customer-1", "NEW")});
+        const auto result = service.acknowledge(caller, {item("I4", "customer-1", "NEW"), item("I5", "customer-1", "NEW")});
         CHECK(codes(result) == strings{"4"});
         CHECK(result.failed[0].number == "I5");
         CHECK(service.find_by_reference(op, "NEW")->number == "I4");
@@ -105,8 +105,8 @@ TEST_CASE_METHOD(fixture, "code 4: the reference number belongs to another charg
 TEST_CASE_METHOD(fixture, "a charge may reuse its own reference number across calls", "[contract][acknowledge]")
 {
     issue(a_charge("I1"));
-    REQUIRE(service.decline(op, {item("I1", "customer-1", "R1")}).failed.empty());
-    CHECK(service.acknowledge(op, {item("I1", "customer-1", "R1")}).failed.empty());
+    REQUIRE(service.decline(caller, {item("I1", "customer-1", "R1")}).failed.empty());
+    CHECK(service.acknowledge(caller, {item("I1", "customer-1", "R1")}).failed.empty());
     CHECK(stored("I1").acknowledged->reference_number == "R1");
 }
 
@@ -115,7 +115,7 @@ TEST_CASE_METHOD(fixture, "code 7: every later occurrence of a number in the sam
 {
     issue(a_charge("I1"));
     issue(a_charge("I2"));
-    const auto result = service.acknowledge(op, {item("I1"), item("I2"), item("I1"), item("I1")});
+    const auto result = service.acknowledge(caller, {item("I1"), item("I2"), item("I1"), item("I1")});
     CHECK(codes(result) == strings{"7", "7"});
     CHECK(result.failed[0].number == "I1");
     CHECK(stored("I1").acknowledged);
@@ -124,7 +124,7 @@ TEST_CASE_METHOD(fixture, "code 7: every later occurrence of a number in the sam
     SECTION("even when the first occurrence failed")
     {
         issue(a_charge("I3").for_customer("alice"));
-        CHECK(codes(service.acknowledge(op, {item("I3", "bob"), item("I3", "alice")})) == strings{"1", "7"});
+        CHECK(codes(service.acknowledge(caller, {item("I3", "bob"), item("I3", "alice")})) == strings{"1", "7"});
         CHECK_FALSE(stored("I3").acknowledged);
     }
 }
@@ -134,13 +134,13 @@ TEST_CASE_METHOD(fixture, "codes are checked in the order of their numbers", "[c
     issue(a_charge("I1").for_customer("alice"));
     issue(a_charge("I2"));
     issue(a_charge("I3"));
-    REQUIRE(service.acknowledge(op, {item("I2", "customer-1", "TAKEN"), item("I3", "customer-1", "OWN")}).failed.empty());
+    REQUIRE(service.acknowledge(caller, {item("I2", "customer-1", "TAKEN"), item("I3", "customer-1", "OWN")}).failed.empty());
 
-    CHECK(codes(service.acknowledge(op, {item("I1", "bob", "TAKEN")})) == strings{"1"});        // 1 before 4
-    CHECK(codes(service.acknowledge(op, {item("I3", "customer-1", "TAKEN")})) == strings{"3"});  // 3 before 4
+    CHECK(codes(service.acknowledge(caller, {item("I1", "bob", "TAKEN")})) == strings{"1"});        // 1 before 4
+    CHECK(codes(service.acknowledge(caller, {item("I3", "customer-1", "TAKEN")})) == strings{"3"});  // 3 before 4
     // A later occurrence is judged against what the first did: acknowledged with another reference.
     issue(a_charge("I4"));
-    CHECK(codes(service.acknowledge(op, {item("I4", "customer-1", "X1"), item("I4", "customer-1", "X2")})) ==
+    CHECK(codes(service.acknowledge(caller, {item("I4", "customer-1", "X1"), item("I4", "customer-1", "X2")})) ==
           strings{"3"});
 }
 
@@ -150,7 +150,7 @@ TEST_CASE_METHOD(fixture, "a batch applies its good items and reports the others
     issue(a_charge("I1"));
     issue(a_charge("I2").for_customer("alice"));
     issue(a_charge("I3"));
-    const auto result = service.acknowledge(op, {item("I1"), item("NOPE", "x", "R"), item("I2", "bob"), item("I3")});
+    const auto result = service.acknowledge(caller, {item("I1"), item("NOPE", "x", "R"), item("I2", "bob"), item("I3")});
     REQUIRE(codes(result) == strings{"2", "1"});
     CHECK(result.failed[0].number == "NOPE");
     CHECK(result.failed[0].reference_number == "R");
@@ -169,7 +169,7 @@ TEST_CASE_METHOD(fixture, "a batch holds 1 to 50 items", "[contract][acknowledge
         items.push_back(item("I" + std::to_string(i)));
     }
     try {
-        service.acknowledge(op, items);
+        service.acknowledge(caller, items);
         FAIL("51 items accepted");
     } catch (const error& e) {
         CHECK(e.code_value() == errc::too_many_items);
@@ -178,7 +178,7 @@ TEST_CASE_METHOD(fixture, "a batch holds 1 to 50 items", "[contract][acknowledge
     CHECK(listed(status_class::not_processed, 0, 50).size() == 50);  // nothing applied
 
     try {
-        service.acknowledge(op, {});
+        service.acknowledge(caller, {});
         FAIL("empty batch accepted");
     } catch (const error& e) {
         CHECK(e.code_value() == errc::missing_parameter);
@@ -186,7 +186,7 @@ TEST_CASE_METHOD(fixture, "a batch holds 1 to 50 items", "[contract][acknowledge
     }
 
     items.pop_back();
-    CHECK(service.acknowledge(op, items).failed.empty());
+    CHECK(service.acknowledge(caller, items).failed.empty());
     CHECK(listed(status_class::not_processed) == strings{"I50"});
 }
 
@@ -211,7 +211,7 @@ TEST_CASE_METHOD(fixture, "a malformed item fails the whole request, naming the 
         {item("I1", "customer-1", "\xC0\xAF"), errc::invalid_parameter, "acknowledged_charges_set[1].reference_number"},
     }));
     try {
-        service.acknowledge(op, {item("I1"), bad.bad});
+        service.acknowledge(caller, {item("I1"), bad.bad});
         FAIL("accepted");
     } catch (const error& e) {
         CHECK(e.code_value() == bad.code);

@@ -42,7 +42,7 @@ TEST_CASE_METHOD(fixture, "8 threads acknowledging overlapping batches acknowled
                     const auto number = number_of((start + done + k) % charge_count);
                     batch.push_back(item(number, "customer-1", "T" + std::to_string(t) + "-" + number));
                 }
-                const auto result = service.acknowledge(op, batch);
+                const auto result = service.acknowledge(caller, batch);
                 std::set<std::string> failed;
                 std::lock_guard lock{results_mutex};
                 for (const auto& f : result.failed) {
@@ -88,7 +88,7 @@ TEST_CASE_METHOD(fixture, "threads accepting and declining the same charges deci
                 std::vector<charge_item> batch;
                 for (int k = 0; k < 50; ++k) batch.push_back(item(number_of(start + k)));
                 const bool accepting = t % 2 == 0;
-                const auto result = accepting ? service.accept(op, batch) : service.decline(op, batch);
+                const auto result = accepting ? service.accept(caller, batch) : service.decline(caller, batch);
                 // A loser sees code 5 (decided the other way); a same-way replay succeeds but
                 // changes nothing, so count successes from the stored state below instead.
                 for (const auto& f : result.failed)

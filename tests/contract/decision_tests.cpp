@@ -10,7 +10,7 @@ namespace {
 
 struct decision_call {
     const char* name;
-    batch_result (charges_service::*call)(const operator_id&, const std::vector<charge_item>&);
+    batch_result (charges_service::*call)(const identity&, const std::vector<charge_item>&);
     charge_status outcome;
     decision_kind kind;
     const char* set_name;
@@ -27,7 +27,7 @@ const decision_call decline_call{"decline", &charges_service::decline, charge_st
 struct decision_fixture : fixture {
     batch_result run(const decision_call& d, const std::vector<charge_item>& items)
     {
-        return (service.*d.call)(op, items);
+        return (service.*d.call)(caller, items);
     }
 };
 
@@ -60,7 +60,7 @@ TEST_CASE_METHOD(decision_fixture, "an acknowledged PENDING charge can still be 
 {
     const auto d = GENERATE(accept_call, decline_call);
     issue(a_charge("I1"));
-    REQUIRE(service.acknowledge(op, {item("I1")}).failed.empty());
+    REQUIRE(service.acknowledge(caller, {item("I1")}).failed.empty());
     CHECK(run(d, {item("I1")}).failed.empty());
     CHECK(stored("I1").status == d.outcome);
 }
@@ -84,13 +84,13 @@ TEST_CASE_METHOD(decision_fixture, "code 5: an accepted charge cannot be decline
 {
     issue(a_charge("I1"));
     issue(a_charge("I2"));
-    REQUIRE(service.accept(op, {item("I1", "customer-1", "A")}).failed.empty());
-    REQUIRE(service.decline(op, {item("I2", "customer-1", "D")}).failed.empty());
+    REQUIRE(service.accept(caller, {item("I1", "customer-1", "A")}).failed.empty());
+    REQUIRE(service.decline(caller, {item("I2", "customer-1", "D")}).failed.empty());
     const auto before1 = stored("I1");
     const auto before2 = stored("I2");
-    CHECK(codes(service.decline(op, {item("I1", "customer-1", "A")})) == strings{"5"});
-    CHECK(codes(service.decline(op, {item("I1")})) == strings{"5"});
-    CHECK(codes(service.accept(op, {item("I2", "customer-1", "D")})) == strings{"5"});
+    CHECK(codes(service.decline(caller, {item("I1", "customer-1", "A")})) == strings{"5"});
+    CHECK(codes(service.decline(caller, {item("I1")})) == strings{"5"});
+    CHECK(codes(service.accept(caller, {item("I2", "customer-1", "D")})) == strings{"5"});
     CHECK(stored("I1") == before1);
     CHECK(stored("I2") == before2);
 }
@@ -136,7 +136,7 @@ TEST_CASE_METHOD(decision_fixture, "accept and decline check codes 1, 2, 4 and 7
     issue(a_charge("I2"));
     issue(a_charge("I3"));
     issue(a_charge("I4"));
-    REQUIRE(service.acknowledge(op, {item("I2", "customer-1", "TAKEN")}).failed.empty());
+    REQUIRE(service.acknowledge(caller, {item("I2", "customer-1", "TAKEN")}).failed.empty());
     const auto result = run(d, {item("I1", "bob"), item("NOPE"), item("I3", "customer-1", "TAKEN"), item("I4"),
                                 item("I4")});
     CHECK(codes(result) == strings{"1", "2", "4", "7"});
@@ -150,7 +150,7 @@ TEST_CASE_METHOD(decision_fixture, "code 4 is checked before code 5", "[contract
     const auto d = GENERATE(accept_call, decline_call);
     issue(a_charge("I1"), charge_status::rejected);
     issue(a_charge("I2"));
-    REQUIRE(service.acknowledge(op, {item("I2", "customer-1", "TAKEN")}).failed.empty());
+    REQUIRE(service.acknowledge(caller, {item("I2", "customer-1", "TAKEN")}).failed.empty());
     CHECK(codes(run(d, {item("I1", "customer-1", "TAKEN")})) == strings{"4"});
 }
 

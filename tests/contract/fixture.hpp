@@ -31,6 +31,8 @@ struct fixture {
     charges_service service{*store, time};
     operator_id op{"operator-a"};
     operator_id other{"operator-b"};
+    identity caller{"billing", op, ""};  // op's billing system, as its token says
+    identity other_caller{"billing", other, ""};
 
     charge issue(const new_charge& c, charge_status status = charge_status::pending)
     {
@@ -52,7 +54,8 @@ struct fixture {
                                         std::size_t count = 50)
     {
         std::vector<std::string> numbers;
-        for (const auto& c : service.list(who, {cls, offset, count})) numbers.push_back(c.number);
+        for (const auto& c : service.list(identity{"billing", who, ""}, {cls, offset, count}))
+            numbers.push_back(c.number);
         return numbers;
     }
 

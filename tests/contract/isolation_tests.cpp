@@ -10,7 +10,7 @@ TEST_CASE_METHOD(fixture, "another operator's charge number behaves as an unknow
 {
     const auto theirs = issue_for(other, a_charge("I1"));
     const auto call = GENERATE(&charges_service::acknowledge, &charges_service::accept, &charges_service::decline);
-    const auto result = (service.*call)(op, {item("I1", "customer-1", "R1")});
+    const auto result = (service.*call)(caller, {item("I1", "customer-1", "R1")});
     REQUIRE(codes(result) == strings{"2"});
     CHECK(result.failed[0].description == std::string{description(errc::charge_not_found)});
     CHECK(service.find(other, "I1") == theirs);
@@ -33,8 +33,8 @@ TEST_CASE_METHOD(fixture, "reference numbers are unique per operator, not across
 {
     issue_for(op, a_charge("I1"));
     issue_for(other, a_charge("I2"));
-    CHECK(service.acknowledge(op, {item("I1", "customer-1", "SAME")}).failed.empty());
-    CHECK(service.acknowledge(other, {item("I2", "customer-1", "SAME")}).failed.empty());
+    CHECK(service.acknowledge(caller, {item("I1", "customer-1", "SAME")}).failed.empty());
+    CHECK(service.acknowledge(other_caller, {item("I2", "customer-1", "SAME")}).failed.empty());
     CHECK(service.find_by_reference(op, "SAME")->number == "I1");
     CHECK(service.find_by_reference(other, "SAME")->number == "I2");
 }
@@ -43,7 +43,7 @@ TEST_CASE_METHOD(fixture, "the same number at two operators is two charges", "[c
 {
     issue_for(op, a_charge("I1"));
     issue_for(other, a_charge("I1"));
-    REQUIRE(service.decline(op, {item("I1")}).failed.empty());
+    REQUIRE(service.decline(caller, {item("I1")}).failed.empty());
     CHECK(service.find(op, "I1")->status == charge_status::declined);
     CHECK(service.find(other, "I1")->status == charge_status::pending);
     CHECK(listed_for(other, status_class::not_processed) == strings{"I1"});
@@ -52,8 +52,8 @@ TEST_CASE_METHOD(fixture, "the same number at two operators is two charges", "[c
 TEST_CASE_METHOD(fixture, "an empty or malformed operator id is refused", "[contract][isolation]")
 {
     for (const char* bad : {"", "op\n"}) {
-        CHECK_THROWS_AS(service.list(operator_id{bad}, {}), error);
-        CHECK_THROWS_AS(service.acknowledge(operator_id{bad}, {item("I1")}), error);
+        CHECK_THROWS_AS(service.list(identity{"billing", operator_id{bad}, ""}, {}), error);
+        CHECK_THROWS_AS(service.acknowledge(identity{"billing", operator_id{bad}, ""}, {item("I1")}), error);
         CHECK_THROWS_AS(service.issue(operator_id{bad}, a_charge("I1")), error);
     }
 }

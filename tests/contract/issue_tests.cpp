@@ -199,10 +199,10 @@ TEST_CASE_METHOD(fixture, "find by reference finds the charge acknowledged, acce
     issue(a_charge("I2"));
     issue(a_charge("I3"));
     issue(a_charge("I4"));
-    REQUIRE(service.acknowledge(op, {item("I1", "customer-1", "ACK-1")}).failed.empty());
-    REQUIRE(service.decline(op, {item("I2", "customer-1", "DEC-2")}).failed.empty());
-    REQUIRE(service.accept(op, {item("I3", "customer-1", "ACC-3")}).failed.empty());
-    REQUIRE(service.acknowledge(op, {item("I4")}).failed.empty());
+    REQUIRE(service.acknowledge(caller, {item("I1", "customer-1", "ACK-1")}).failed.empty());
+    REQUIRE(service.decline(caller, {item("I2", "customer-1", "DEC-2")}).failed.empty());
+    REQUIRE(service.accept(caller, {item("I3", "customer-1", "ACC-3")}).failed.empty());
+    REQUIRE(service.acknowledge(caller, {item("I4")}).failed.empty());
     CHECK(service.find_by_reference(op, "ACK-1")->number == "I1");
     CHECK(service.find_by_reference(op, "DEC-2")->number == "I2");
     CHECK(service.find_by_reference(op, "ACC-3")->number == "I3");

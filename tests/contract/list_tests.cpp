@@ -54,7 +54,7 @@ TEST_CASE_METHOD(fixture, "an acknowledged charge is never listed again", "[cont
     issue(a_charge("P1"));
     issue(a_charge("P2"));
     issue(a_charge("A1"), charge_status::approved);
-    REQUIRE(service.acknowledge(op, {item("P1"), item("A1")}).failed.empty());
+    REQUIRE(service.acknowledge(caller, {item("P1"), item("A1")}).failed.empty());
     CHECK(listed(status_class::not_processed) == strings{"P2"});
     CHECK(listed(status_class::processed).empty());
     service.record_outcome(op, "P1", charge_status::approved);
@@ -66,7 +66,7 @@ TEST_CASE_METHOD(fixture, "a processed charge moves from NOT_PROCESSED to PROCES
     issue(a_charge("P1"));
     issue(a_charge("P2"));
     service.record_outcome(op, "P1", charge_status::bad_request);
-    REQUIRE(service.decline(op, {item("P2")}).failed.empty());
+    REQUIRE(service.decline(caller, {item("P2")}).failed.empty());
     CHECK(listed(status_class::not_processed).empty());
     CHECK(listed(status_class::processed) == strings{"P1", "P2"});
 }
@@ -75,7 +75,7 @@ TEST_CASE_METHOD(fixture, "the list returns each charge whole", "[contract][list
 {
     issue(a_charge("I1").in_local_currency("17.50", "GBP").received_on(at("2026-01-01T00:00:00")));
     service.record_outcome(op, "I1", charge_status::approved, at("2026-01-03T00:00:00"));
-    const auto listed_charges = service.list(op, {status_class::processed, 0, 1});
+    const auto listed_charges = service.list(caller, {status_class::processed, 0, 1});
     REQUIRE(listed_charges.size() == 1);
     CHECK(listed_charges[0] == stored("I1"));
     CHECK(listed_charges[0].local_currency_amount->to_string() == "17.50");
@@ -89,7 +89,7 @@ TEST_CASE_METHOD(fixture, "number_of_results must be 1 to 50", "[contract][list]
     CHECK(listed(status_class::not_processed, 0, 50).size() == 50);
     for (std::size_t bad : {std::size_t{0}, std::size_t{51}, std::size_t{1000}}) {
         try {
-            service.list(op, {status_class::not_processed, 0, bad});
+            service.list(caller, {status_class::not_processed, 0, bad});
             FAIL("accepted " << bad);
         } catch (const error& e) {
             CHECK(e.code_value() == errc::invalid_parameter);

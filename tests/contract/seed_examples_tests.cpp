@@ -9,7 +9,7 @@ TEST_CASE_METHOD(fixture, "seed: acknowledging I00002707 for customer pp, issued
                  "[contract][seed][acknowledge]")
 {
     issue(a_charge("I00002707").for_customer("another-customer"));
-    const auto result = service.acknowledge(op, {{"I00002707", "pp", std::nullopt}});
+    const auto result = service.acknowledge(caller, {{"I00002707", "pp", std::nullopt}});
     REQUIRE(result.failed.size() == 1);
     const auto& failure = result.failed[0];
     CHECK(failure.number == "I00002707");
@@ -23,7 +23,7 @@ TEST_CASE_METHOD(fixture, "seed: declining PENDING charge I00002706 of customer 
                  "[contract][seed][decline]")
 {
     issue(a_charge("I00002706").for_customer("pci155"));
-    const auto result = service.decline(op, {{"I00002706", "pci155", std::nullopt}});
+    const auto result = service.decline(caller, {{"I00002706", "pci155", std::nullopt}});
     CHECK(result.failed.empty());
     CHECK(stored("I00002706").status == charge_status::declined);
     CHECK(stored("I00002706").set_as_declined_on == time.now());

@@ -13,9 +13,9 @@ TEST_CASE("a user's own test needs only a harness and a charge builder", "[testi
 {
     harness h;
     h.issue(a_charge("I00002707").for_customer("pp"));
-    const auto result = h.service.acknowledge(h.op, {{"I00002707", "pp", std::nullopt}});
+    const auto result = h.service.acknowledge(h.caller, {{"I00002707", "pp", std::nullopt}});
     CHECK(result.failed.empty());
-    CHECK(h.service.list(h.op, {}).empty());
+    CHECK(h.service.list(h.caller, {}).empty());
 }
 
 TEST_CASE("the fixed clock stands still until set or advanced", "[testing]")
@@ -63,5 +63,5 @@ TEST_CASE("sample charges are the same on every run, valid, and in number order"
     }
     for (const auto& c : charges) currencies.insert(c.currency);
     CHECK(currencies.size() > 1);
-    CHECK(h.service.list(h.op, {status_class::not_processed, 0, 3})[2].number == "I0000000002");
+    CHECK(h.service.list(h.caller, {status_class::not_processed, 0, 3})[2].number == "I0000000002");
 }

@@ -56,13 +56,13 @@ TEST_CASE("a database locked by another process past the busy timeout fails the 
     SQLite::Database other{path, SQLite::OPEN_READWRITE};
     other.exec("BEGIN IMMEDIATE");
     const auto started = std::chrono::steady_clock::now();
-    require_storage_failure([&] { service.acknowledge(op, items_with_references(0, 10, "L")); });
+    require_storage_failure([&] { service.acknowledge(as_caller(op), items_with_references(0, 10, "L")); });
     CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds{150});
-    CHECK(service.list(op, {}).size() == 10);  // reads still work while the writer waits
+    CHECK(service.list(as_caller(op), {}).size() == 10);  // reads still work while the writer waits
     other.exec("ROLLBACK");
 
     CHECK(acknowledged_count(service, 10) == 0);
-    CHECK(service.acknowledge(op, items_with_references(0, 10, "L")).failed.empty());
+    CHECK(service.acknowledge(as_caller(op), items_with_references(0, 10, "L")).failed.empty());
     CHECK(acknowledged_count(service, 10) == 10);
 }
 
@@ -87,16 +87,16 @@ TEST_CASE("a full disk fails the call and applies nothing of its batch", "[sqlit
         sqlite_store store{path, capped};
         charges_service service{store};
         // 50 long reference numbers need new pages.
-        require_storage_failure([&] { service.acknowledge(op, items_with_references(0, 50, "F")); });
+        require_storage_failure([&] { service.acknowledge(as_caller(op), items_with_references(0, 50, "F")); });
         CHECK(acknowledged_count(service, 200) == 0);
         CHECK_FALSE(service.find_by_reference(op, items_with_references(0, 1, "F")[0].reference_number.value()));
         // The same store still reads, and writes what fits.
-        CHECK(service.list(op, {}).size() == 50);
-        CHECK(service.acknowledge(op, {{numbered(0), "customer-1", std::nullopt}}).failed.empty());
+        CHECK(service.list(as_caller(op), {}).size() == 50);
+        CHECK(service.acknowledge(as_caller(op), {{numbered(0), "customer-1", std::nullopt}}).failed.empty());
     }
     sqlite_store store{path};  // room again
     charges_service service{store};
-    CHECK(service.acknowledge(op, items_with_references(1, 50, "F")).failed.empty());
+    CHECK(service.acknowledge(as_caller(op), items_with_references(1, 50, "F")).failed.empty());
     CHECK(acknowledged_count(service, 200) == 51);
 }
 
@@ -119,12 +119,12 @@ TEST_CASE("a database file made read-only under the store fails the call; it wor
         ~undo() { (void)std::system(("chattr -i " + files + " 2>/dev/null").c_str()); }
     } make_writable_again{files};
 
-    require_storage_failure([&] { service.acknowledge(op, items_with_references(0, 20, "RO")); });
+    require_storage_failure([&] { service.acknowledge(as_caller(op), items_with_references(0, 20, "RO")); });
     require_storage_failure([&] { service.issue(op, a_charge("NEW")); });
 
     REQUIRE(std::system(("chattr -i " + files).c_str()) == 0);
     CHECK(acknowledged_count(service, 20) == 0);
     CHECK_FALSE(service.find(op, "NEW"));
-    CHECK(service.acknowledge(op, items_with_references(0, 20, "RO")).failed.empty());
+    CHECK(service.acknowledge(as_caller(op), items_with_references(0, 20, "RO")).failed.empty());
     CHECK(acknowledged_count(service, 20) == 20);
 }

@@ -53,7 +53,7 @@ TEST_CASE("two processes acknowledging overlapping batches on one file acknowled
                     const auto number = numbered((p * 275 + done + k) % charge_count);
                     batch.push_back({number, "customer-1", "P" + std::to_string(p) + "-" + number});
                 }
-                const auto result = service.acknowledge(op, batch);
+                const auto result = service.acknowledge(as_caller(op), batch);
                 std::set<std::string> failed;
                 for (const auto& f : result.failed) {
                     if (f.code != errc::acknowledged_with_other_reference) return 3;
@@ -125,7 +125,7 @@ TEST_CASE("a process killed at random moments while acknowledging never loses a 
                     const auto number = numbered(b * batch_size + k);
                     batch.push_back({number, "customer-1", "R-" + number});
                 }
-                if (!service.acknowledge(op, batch).failed.empty()) return 3;  // replays succeed too
+                if (!service.acknowledge(as_caller(op), batch).failed.empty()) return 3;  // replays succeed too
                 if (!test_support::write_report(report_fd, std::to_string(b) + "\n")) return 4;
             }
             return 0;

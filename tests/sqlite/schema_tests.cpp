@@ -53,7 +53,7 @@ TEST_CASE("charges survive closing and reopening the database", "[sqlite][schema
         sqlite_store store{path};
         charges_service service{store};
         service.issue(op, a_charge("I1").in_local_currency("12.345", "KWD"));
-        REQUIRE(service.acknowledge(op, {{"I1", "customer-1", std::string{"R1"}}}).failed.empty());
+        REQUIRE(service.acknowledge(as_caller(op), {{"I1", "customer-1", std::string{"R1"}}}).failed.empty());
         before = *service.find(op, "I1");
     }
     sqlite_store store{path};
@@ -170,10 +170,32 @@ TEST_CASE("the schema keeps reference numbers unique per operator", "[sqlite][sc
         service.issue(operator_id{"a"}, a_charge("I1"));
         service.issue(operator_id{"a"}, a_charge("I2"));
         service.issue(operator_id{"b"}, a_charge("I1"));
-        REQUIRE(service.acknowledge(operator_id{"a"}, {{"I1", "customer-1", std::string{"R"}}}).failed.empty());
-        REQUIRE(service.acknowledge(operator_id{"b"}, {{"I1", "customer-1", std::string{"R"}}}).failed.empty());
+        REQUIRE(service.acknowledge(as_caller(operator_id{"a"}), {{"I1", "customer-1", std::string{"R"}}}).failed.empty());
+        REQUIRE(service.acknowledge(as_caller(operator_id{"b"}), {{"I1", "customer-1", std::string{"R"}}}).failed.empty());
     }
     SQLite::Database db{path, SQLite::OPEN_READWRITE};
     CHECK_THROWS(db.exec("INSERT INTO reference_numbers (operator_id, reference_number, charge_id) "
                          "SELECT operator_id, 'R', id FROM charges WHERE number = 'I2'"));
+}
+
+TEST_CASE("a version-1 database (charges only) is upgraded in place, charges kept", "[sqlite][schema]")
+{
+    test_support::temporary_directory folder;
+    const auto path = folder.file("v1.db");
+    {
+        SQLite::Database db{path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
+        sqlite_detail::prepare_database(db, path, {sqlite_detail::migrations().front()});
+        db.exec("INSERT INTO operators (id, name) VALUES (1, 'op')");
+        db.exec("INSERT INTO charges (operator_id, number, billing_system_customer_identifier, amount, currency, "
+                "paid_through_date, status, received_on) VALUES (1, 'OLD1', 'c1', '9.99', 'EUR', '2026-01-31', 0, 0)");
+        REQUIRE(db.execAndGet("PRAGMA user_version").getInt() == 1);
+    }
+    sqlite_store store{path};
+    charges_service service{store};
+    CHECK(service.find(operator_id{"op"}, "OLD1")->amount.to_string() == "9.99");
+    CHECK(store.insert_user({operator_id{"op"}, "u", "", "hash"}));
+    SQLite::Database db{path};
+    CHECK(db.execAndGet("PRAGMA user_version").getInt() == 2);
+    CHECK(db.tableExists("users"));
+    CHECK(db.tableExists("api_keys"));
 }

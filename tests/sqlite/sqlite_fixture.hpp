@@ -16,6 +16,9 @@ namespace sqlite_tests {
 using namespace netflix_charges;
 using netflix_charges::testing::a_charge;
 
+// The operator's billing system, as its token would say.
+inline identity as_caller(const operator_id& op) { return {"billing", op, ""}; }
+
 inline std::string read_bytes(const std::string& path)
 {
     std::ifstream in{path, std::ios::binary};
