@@ -1,0 +1,84 @@
+#pragma once
+
+#include <netflix_charges/authenticator.hpp>
+#include <netflix_charges/log.hpp>
+#include <netflix_charges/service.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace netflix_charges::http {
+
+// An HTTP request as the handler sees it: no Beast or Boost type, so a test builds one in a line.
+struct request {
+    std::string method;  // "GET", "POST", ...
+    std::string target;  // path and query: "/crmapi/rest/v2/netflix/charges/list?token=..."
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+
+    // The first header of that name (case-insensitive), or nothing.
+    const std::string* header(std::string_view name) const;
+};
+
+struct response {
+    int status = 200;
+    std::vector<std::pair<std::string, std::string>> headers;  // Content-Type is always set
+    std::string body;                                          // always the JSON envelope, but /metrics
+
+    const std::string* header(std::string_view name) const;
+};
+
+// How errors that reached an API route are answered (SPEC section 2, request-level errors).
+enum class error_mode {
+    compatible,  // HTTP 200 with the error in the envelope, as CRM.COM clients expect (default)
+    strict,      // 400, 401, 409, 500 or 503 with the same envelope
+};
+
+struct handler_options {
+    std::string base_path = "/crmapi/rest/v2/";  // CRM.COM's REST base path
+    error_mode errors = error_mode::compatible;
+    std::function<bool()> ready;  // for /readyz: is the store reachable? (always ready when empty)
+    log_sink log;                 // access log and faults; never a token, password or key
+};
+
+// Every route, in one readable table: the methods and paths the handler answers, for
+// documentation and the test that the OpenAPI file matches. Paths are relative to the base
+// path, except those starting with '/'.
+struct route_info {
+    std::string method;
+    std::string path;
+};
+std::vector<route_info> routes();
+
+// The CRM.COM Netflix charges Web API as a plain function from a request to a response. All
+// routing, JSON mapping and error mapping lives here; the server only moves bytes. Thread-safe.
+//
+// **Example**:
+//   netflix_charges::http::handler api{service, auth};
+//   auto answer = api({"GET", "/healthz", {}, {}});   // answer.status == 200
+class handler {
+public:
+    // Neither the service nor the authenticator is owned.
+    handler(charges_service& service, authenticator& auth, handler_options options = {});
+    ~handler();
+    handler(const handler&) = delete;
+    handler& operator=(const handler&) = delete;
+
+    response operator()(const request& r) const;
+
+    // The answer for an error found before a route was reached (by the server: 408, 413, 431,
+    // 503), as the JSON envelope.
+    static response transport_error(int status);
+
+private:
+    friend std::vector<route_info> routes();
+
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace netflix_charges::http

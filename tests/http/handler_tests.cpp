@@ -1,0 +1,414 @@
+// The HTTP handler without a socket: every route, parameter and error.
+#include "http_fixture.hpp"
+
+using namespace http_tests;
+
+TEST_CASE_METHOD(fixture, "seed: acknowledge of a charge issued for another customer answers code 1, byte for byte in shape",
+                 "[http][seed]")
+{
+    service.issue(op, a_charge("I00002707").for_customer("someone-else"));
+    // The seed's request body, with a token of this server in place of CRM.COM's.
+    const auto r = post("netflix/charges/acknowledge", R"({
+    "token": ")" + token + R"(",
+    "acknowledged_charges_set":[
+{
+"number":"I00002707",
+"billing_system_customer_identifier":"pp"
+}
+]
+})");
+    CHECK(r.status == 200);
+    const auto e = envelope_of(r);
+    const auto expected = json::parse(R"({
+        "data": {"failed_charges_set": [{
+            "number": "I00002707",
+            "error_description": "The specified charge was not issued for the specified customer",
+            "error_code": "1",
+            "reference_number": null}]},
+        "status": {"code": "OK", "description": "", "message": ""}})");
+    CHECK(json::value(e) == expected);
+}
+
+TEST_CASE_METHOD(fixture, "seed: decline of a PENDING charge succeeds with no failures", "[http][seed]")
+{
+    service.issue(op, a_charge("I00002706").for_customer("pci155"));
+    const auto r = post("netflix/charges/decline", R"({
+    "token":")" + token + R"(",
+    "declined_charges_set":[
+        {
+            "number":"I00002706",
+            "billing_system_customer_identifier":"pci155"
+        }
+    ]
+})");
+    const auto e = envelope_of(r);
+    CHECK(e.at("status") == json::parse(R"({"code":"OK","description":"","message":""})"));
+    CHECK(e.at("data") == json::parse(R"({"failed_charges_set":[]})"));  // SPEC: [] is fine where the seed shows {}
+    CHECK(service.find(op, "I00002706")->status == charge_status::declined);
+}
+
+TEST_CASE_METHOD(fixture, "seed: CRM.COM's example token is refused here", "[http][seed][auth]")
+{
+    const std::string seed_token =
+        "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJ1c3IiOiJNUEFkbWluaXN0cmF0b3IiLCJvcmciOiJwc19kZXYiLCJvdW4iOiIxIiwiZXhwIjoi"
+        "MTQ4ODI5OTQwMiIsImlhdCI6IjE0ODgyOTIyMDIiLCJqdGkiOiJFNEIyNTdDNDA2NUE0NTA3OTYzNkI3NkI2MDUwMzY5QSJ9.KhMhy4Sz2iG0g14Sv_"
+        "pUpE0KFweKsicf9aR44mg0vuE";
+    const auto r = post("netflix/charges/acknowledge",
+                        R"({"token":")" + seed_token + R"(","acknowledged_charges_set":[{"number":"I00002707","billing_system_customer_identifier":"pp"}]})");
+    CHECK(r.status == 200);
+    CHECK(status_code(r) == "UNAUTHENTICATED");
+    CHECK(status_message(r) == "token");
+}
+
+TEST_CASE_METHOD(fixture, "login answers a token that works for the operator's calls", "[http][auth]")
+{
+    const auto r = post("authentication/token", R"({"username":"billing","password":"correct horse","organisation":"ps_dev"})");
+    const auto e = envelope_of(r);
+    CHECK(e.at("status").at("code") == "OK");
+    const std::string issued{e.at("data").at("token").as_string()};
+    CHECK(auth.verify(issued).who->organisation == op);
+
+    CHECK(status_code(post("authentication/token", R"({"username":"billing","password":"wrong","organisation":"ps_dev"})")) ==
+          "INVALID_CREDENTIALS");
+    CHECK(status_code(post("authentication/token", R"({"username":"billing","password":"correct horse","organisation":"ps_dev","unit":"2"})")) ==
+          "INVALID_CREDENTIALS");
+    const auto missing = post("authentication/token", R"({"username":"billing","password":"correct horse"})");
+    CHECK(status_code(missing) == "MISSING_PARAMETER");
+    CHECK(status_message(missing) == "organisation");
+    const auto wrong_type = post("authentication/token", R"({"username":"billing","password":12345678,"organisation":"ps_dev"})");
+    CHECK(status_code(wrong_type) == "INVALID_PARAMETER");
+    CHECK(status_message(wrong_type) == "password");
+}
+
+TEST_CASE_METHOD(fixture, "a Web API key logs in with HTTP Basic auth, as the user name with an empty password",
+                 "[http][auth]")
+{
+    const auto key = auth.create_api_key(op, "1");
+    auto basic = [](const std::string& text) {
+        static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        std::string out;
+        for (std::size_t i = 0; i < text.size(); i += 3) {
+            const auto n = (static_cast<unsigned char>(text[i]) << 16) |
+                           (i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) << 8 : 0) |
+                           (i + 2 < text.size() ? static_cast<unsigned char>(text[i + 2]) : 0);
+            out += alphabet[(n >> 18) & 63];
+            out += alphabet[(n >> 12) & 63];
+            out += i + 1 < text.size() ? alphabet[(n >> 6) & 63] : '=';
+            out += i + 2 < text.size() ? alphabet[n & 63] : '=';
+        }
+        return "Basic " + out;
+    };
+    const auto r = call("POST", base + "authentication/web_api_key/token", "", {{"Authorization", basic(key.key + ":")}});
+    const auto e = envelope_of(r);
+    CHECK(e.at("status").at("code") == "OK");
+    CHECK(auth.verify(std::string{e.at("data").at("token").as_string()}).who->organisation == op);
+
+    const auto with_unit = call("POST", base + "authentication/web_api_key/token", R"({"unit":"1"})",
+                                {{"Authorization", basic(key.key + ":")}, {"Content-Type", "application/json"}});
+    CHECK(status_code(with_unit) == "OK");
+    CHECK(status_code(call("POST", base + "authentication/web_api_key/token", "", {{"Authorization", basic("nck_wrong:")}})) ==
+          "INVALID_CREDENTIALS");
+    const auto none = call("POST", base + "authentication/web_api_key/token", "", {});
+    CHECK(status_code(none) == "MISSING_PARAMETER");
+    CHECK(status_message(none) == "Authorization");
+}
+
+TEST_CASE_METHOD(fixture, "release makes a token stop working at once", "[http][auth]")
+{
+    CHECK(status_code(get(list_query())) == "OK");
+    CHECK(status_code(post("authentication/token/release", R"({"token":")" + token + R"("})")) == "OK");
+    CHECK(status_code(get(list_query())) == "UNAUTHENTICATED");
+    CHECK(status_code(post("authentication/token/release", R"({"token":")" + token + R"("})")) == "UNAUTHENTICATED");
+    CHECK(status_code(post("authentication/token/release", "{}")) == "UNAUTHENTICATED");
+}
+
+TEST_CASE_METHOD(fixture, "list answers the charges with money in plain decimals and CRM.COM's date formats",
+                 "[http][list]")
+{
+    service.issue(op, a_charge("I2").costing("1200.00", "EUR").in_local_currency("140000.5", "ALL").received_on(at("2026-01-02T03:04:05")));
+    service.issue(op, a_charge("I1").costing("9.99", "USD").paid_through(date{2026, 12, 31}).received_on(at("2026-01-01T00:00:00")));
+    const auto r = get(list_query());
+    CHECK(r.body.find(R"("amount":1200.00)") != std::string::npos);
+    CHECK(r.body.find(R"("amount":9.99)") != std::string::npos);
+    CHECK(r.body.find(R"("local_currency_amount":140000.5)") != std::string::npos);
+    CHECK(r.body.find("E0") == std::string::npos);
+    const auto e = envelope_of(r);
+    const auto& charges = e.at("data").at("charges_set").as_array();
+    REQUIRE(charges.size() == 2);
+    const auto& first = charges[0].as_object();
+    CHECK(first.at("number") == "I1");
+    CHECK(first.at("billing_system_customer_identifier") == "customer-1");
+    CHECK(first.at("currency") == "USD");
+    CHECK(first.at("local_currency_amount").is_null());
+    CHECK(first.at("local_currency").is_null());
+    CHECK(first.at("paid_through_date") == "2026-12-31");
+    CHECK(first.at("charge_status") == "PENDING");
+    CHECK(first.at("received_on") == "2026-01-01T00:00:00");
+    for (const char* field : {"set_as_approved_on", "set_as_declined_on", "set_as_bad_request_on", "set_as_rejected_request_on"})
+        CHECK(first.at(field).is_null());
+    CHECK(first.size() == 13);
+}
+
+TEST_CASE_METHOD(fixture, "list pages by offset and number_of_results and filters by status class", "[http][list]")
+{
+    for (int i = 0; i < 5; ++i) service.issue(op, a_charge("P" + std::to_string(i)).received_on(at("2026-01-01T00:00:00") + std::chrono::seconds{i}));
+    service.issue(op, a_charge("R1"));
+    service.record_outcome(op, "R1", charge_status::rejected, at("2026-02-02T02:02:02"));
+    auto numbers = [&](const std::string& query) {
+        std::vector<std::string> out;
+        const auto e = envelope_of(get(list_query(query)));
+        for (const auto& c : e.at("data").at("charges_set").as_array()) out.emplace_back(c.at("number").as_string());
+        return out;
+    };
+    CHECK(numbers("number_of_results=2&charge_status=NOT_PROCESSED&offset=1") == std::vector<std::string>{"P1", "P2"});
+    CHECK(numbers("number_of_results=50&charge_status=NOT_PROCESSED&offset=4") == std::vector<std::string>{"P4"});
+    CHECK(numbers("number_of_results=50&charge_status=PROCESSED&offset=0") == std::vector<std::string>{"R1"});
+    const auto processed = envelope_of(get(list_query("number_of_results=1&charge_status=PROCESSED&offset=0")));
+    CHECK(processed.at("data").at("charges_set").at(0).at("set_as_rejected_request_on") == "2026-02-02T02:02:02");
+    CHECK(processed.at("data").at("charges_set").at(0).at("charge_status") == "REJECTED");
+}
+
+TEST_CASE_METHOD(fixture, "fields_set returns only the named fields; an unknown name is an error", "[http][list]")
+{
+    service.issue(op, a_charge("I1"));
+    const auto r = get(list_query("number_of_results=5&charge_status=NOT_PROCESSED&offset=0&fields_set=number,amount"));
+    const auto e = envelope_of(r);
+    const auto& c = e.at("data").at("charges_set").at(0).as_object();
+    CHECK(c.size() == 2);
+    CHECK(c.at("number") == "I1");
+    CHECK(r.body.find(R"("amount":9.99)") != std::string::npos);
+    const auto bad = get(list_query("number_of_results=5&charge_status=NOT_PROCESSED&offset=0&fields_set=number,colour"));
+    CHECK(status_code(bad) == "INVALID_PARAMETER");
+    CHECK(status_message(bad) == "fields_set");
+}
+
+TEST_CASE_METHOD(fixture, "list parameters are checked, naming the one at fault", "[http][list]")
+{
+    struct bad_case {
+        std::string query;
+        std::string code;
+        std::string message;
+    };
+    const std::vector<bad_case> cases{
+        {"charge_status=NOT_PROCESSED&offset=0", "MISSING_PARAMETER", "number_of_results"},
+        {"number_of_results=5&offset=0", "MISSING_PARAMETER", "charge_status"},
+        {"number_of_results=5&charge_status=NOT_PROCESSED", "MISSING_PARAMETER", "offset"},
+        {"number_of_results=0&charge_status=NOT_PROCESSED&offset=0", "INVALID_PARAMETER", "number_of_results"},
+        {"number_of_results=51&charge_status=NOT_PROCESSED&offset=0", "INVALID_PARAMETER", "number_of_results"},
+        {"number_of_results=-1&charge_status=NOT_PROCESSED&offset=0", "INVALID_PARAMETER", "number_of_results"},
+        {"number_of_results=5x&charge_status=NOT_PROCESSED&offset=0", "INVALID_PARAMETER", "number_of_results"},
+        {"number_of_results=5&charge_status=PENDING&offset=0", "INVALID_PARAMETER", "charge_status"},
+        {"number_of_results=5&charge_status=NOT_PROCESSED&offset=-1", "INVALID_PARAMETER", "offset"},
+        {"number_of_results=5&charge_status=NOT_PROCESSED&offset=1.5", "INVALID_PARAMETER", "offset"},
+        {"number_of_results=5&number_of_results=6&charge_status=NOT_PROCESSED&offset=0", "INVALID_PARAMETER", "number_of_results"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.query);
+        const auto r = get(list_query(c.query));
+        CHECK(r.status == 200);
+        CHECK(status_code(r) == c.code);
+        CHECK(status_message(r) == c.message);
+    }
+}
+
+TEST_CASE_METHOD(fixture, "the token is taken from the query, the body or an Authorization: Bearer header",
+                 "[http][auth]")
+{
+    service.issue(op, a_charge("I1"));
+    const std::string params = "netflix/charges/list?number_of_results=5&charge_status=NOT_PROCESSED&offset=0";
+    CHECK(status_code(call("GET", base + params, "", {{"Authorization", "Bearer " + token}})) == "OK");
+    CHECK(status_code(call("GET", base + params)) == "UNAUTHENTICATED");
+    CHECK(status_code(call("GET", base + params + "&token=" + token, "", {{"Authorization", "Bearer other"}})) ==
+          "INVALID_PARAMETER");
+    const auto r = call("POST", base + "netflix/charges/acknowledge",
+                        R"({"acknowledged_charges_set":[{"number":"I1","billing_system_customer_identifier":"customer-1"}]})",
+                        {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}});
+    CHECK(status_code(r) == "OK");
+    CHECK(service.find(op, "I1")->acknowledged);
+}
+
+TEST_CASE_METHOD(fixture, "acknowledge, accept and decline answer per-item failures with their reference numbers",
+                 "[http][batch]")
+{
+    service.issue(op, a_charge("I1"));
+    service.issue(op, a_charge("I2"));
+    service.issue(op, a_charge("I3"));
+    const auto ack = envelope_of(post("netflix/charges/acknowledge", items_body("acknowledged_charges_set",
+        R"({"number":"I1","billing_system_customer_identifier":"customer-1","reference_number":"R1"},
+           {"number":"NOPE","billing_system_customer_identifier":"customer-1","reference_number":"R2"})")));
+    CHECK(ack.at("data") == json::parse(R"({"failed_charges_set":[{"number":"NOPE","reference_number":"R2","error_code":"2",
+        "error_description":"No charge with the specified number exists"}]})"));
+    CHECK(service.find_by_reference(op, "R1")->number == "I1");
+
+    const auto accept = envelope_of(post("netflix/charges/accept", items_body("accepted_charges_set",
+        R"({"number":"I2","billing_system_customer_identifier":"customer-1","reference_number":"A2"})")));
+    CHECK(accept.at("data").at("failed_charges_set").as_array().empty());
+    CHECK(service.find(op, "I2")->status == charge_status::approved);
+
+    const auto decline = envelope_of(post("netflix/charges/decline", items_body("declined_charges_set",
+        R"({"number":"I2","billing_system_customer_identifier":"customer-1"},
+           {"number":"I3","billing_system_customer_identifier":"customer-1","reference_number":"D3"})")));
+    const auto& failed = decline.at("data").at("failed_charges_set").as_array();
+    REQUIRE(failed.size() == 1);
+    CHECK(failed[0].at("number") == "I2");
+    CHECK(failed[0].at("error_code") == "5");
+    CHECK(failed[0].at("reference_number").is_null());
+    CHECK(service.find(op, "I3")->status == charge_status::declined);
+}
+
+TEST_CASE_METHOD(fixture, "a malformed batch is refused as a whole, naming the field", "[http][batch]")
+{
+    service.issue(op, a_charge("I1"));
+    std::string fifty_one;
+    for (int i = 0; i < 51; ++i)
+        fifty_one += std::string{i ? "," : ""} + R"({"number":"I1","billing_system_customer_identifier":"customer-1"})";
+    struct bad_case {
+        std::string body;
+        std::string code;
+        std::string message;
+    };
+    const std::string good_item = R"({"number":"I1","billing_system_customer_identifier":"customer-1"})";
+    const std::vector<bad_case> cases{
+        {"not json", "MALFORMED_REQUEST", ""},
+        {"[1,2]", "MALFORMED_REQUEST", ""},
+        {R"({"token":")" + token + R"("})", "MISSING_PARAMETER", "acknowledged_charges_set"},
+        {items_body("acknowledged_charges_set", ""), "MISSING_PARAMETER", "acknowledged_charges_set"},
+        {items_body("acknowledged_charges_set", fifty_one), "TOO_MANY_ITEMS", "acknowledged_charges_set"},
+        {R"({"token":")" + token + R"(","acknowledged_charges_set":"I1"})", "INVALID_PARAMETER", "acknowledged_charges_set"},
+        {items_body("acknowledged_charges_set", "1"), "INVALID_PARAMETER", "acknowledged_charges_set[0]"},
+        {items_body("acknowledged_charges_set", R"({"billing_system_customer_identifier":"c"})"), "MISSING_PARAMETER",
+         "acknowledged_charges_set[0].number"},
+        {items_body("acknowledged_charges_set", good_item + R"(,{"number":7,"billing_system_customer_identifier":"c"})"),
+         "INVALID_PARAMETER", "acknowledged_charges_set[1].number"},
+        {items_body("acknowledged_charges_set", R"({"number":"I1","billing_system_customer_identifier":""})"),
+         "MISSING_PARAMETER", "acknowledged_charges_set[0].billing_system_customer_identifier"},
+        {items_body("acknowledged_charges_set", R"({"number":"I1","billing_system_customer_identifier":"c","reference_number":5})"),
+         "INVALID_PARAMETER", "acknowledged_charges_set[0].reference_number"},
+        {R"({"acknowledged_charges_set":[)" + good_item + "]}", "UNAUTHENTICATED", "token"},
+        {R"({"token":"forged.token.here","acknowledged_charges_set":[)" + good_item + "]}", "UNAUTHENTICATED", "token"},
+        {R"({"token":7,"acknowledged_charges_set":[)" + good_item + "]}", "INVALID_PARAMETER", "token"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.body.substr(0, 200));
+        const auto r = post("netflix/charges/acknowledge", c.body);
+        CHECK(r.status == 200);
+        CHECK(status_code(r) == c.code);
+        CHECK(status_message(r) == c.message);
+    }
+    CHECK_FALSE(service.find(op, "I1")->acknowledged);
+}
+
+TEST_CASE("strict mode answers request errors with 400, 401, 409 and 503", "[http][errors]")
+{
+    fixture f{http::error_mode::strict};
+    CHECK(f.post("netflix/charges/acknowledge", "not json").status == 400);
+    CHECK(f.get("netflix/charges/list?number_of_results=5&charge_status=NOT_PROCESSED&offset=0").status == 401);
+    CHECK(f.post("authentication/token", R"({"username":"x","password":"yyyyyyyy","organisation":"z"})").status == 401);
+    CHECK(f.get(f.list_query("number_of_results=99&charge_status=NOT_PROCESSED&offset=0")).status == 400);
+    CHECK(f.get(f.list_query()).status == 200);
+    CHECK(status_code(f.get(f.list_query("number_of_results=0&charge_status=NOT_PROCESSED&offset=0"))) ==
+          "INVALID_PARAMETER");
+}
+
+TEST_CASE_METHOD(fixture, "paths and methods outside the API answer 404 and 405 with Allow, still as envelopes",
+                 "[http][errors]")
+{
+    const auto missing = call("GET", base + "netflix/charges/nothing");
+    CHECK(missing.status == 404);
+    CHECK(status_code(missing) == "NOT_FOUND");
+    CHECK(call("GET", "/crmapi/rest/v1/netflix/charges/list").status == 404);
+    CHECK(call("GET", "/").status == 404);
+
+    const auto wrong_method = call("GET", base + "netflix/charges/acknowledge");
+    CHECK(wrong_method.status == 405);
+    CHECK(status_code(wrong_method) == "METHOD_NOT_ALLOWED");
+    REQUIRE(wrong_method.header("Allow") != nullptr);
+    CHECK(*wrong_method.header("Allow") == "POST");
+    CHECK(*call("POST", base + "netflix/charges/list").header("Allow") == "GET");
+    CHECK(*call("DELETE", "/healthz").header("Allow") == "GET");
+}
+
+TEST_CASE_METHOD(fixture, "a body that is not declared JSON is 415", "[http][errors]")
+{
+    const auto r = call("POST", base + "netflix/charges/acknowledge", "token=x", {{"Content-Type", "application/x-www-form-urlencoded"}});
+    CHECK(r.status == 415);
+    CHECK(status_code(r) == "UNSUPPORTED_MEDIA_TYPE");
+    CHECK(call("POST", base + "authentication/token", "{}", {{"Content-Type", "application/json; charset=utf-8"}}).status == 200);
+}
+
+TEST_CASE("transport errors are envelopes with their real status", "[http][errors]")
+{
+    for (int status : {408, 413, 431, 503}) {
+        const auto r = http::handler::transport_error(status);
+        CHECK(r.status == status);
+        CHECK(status_code(r) != "OK");
+    }
+    CHECK(status_code(http::handler::transport_error(413)) == "BODY_TOO_LARGE");
+}
+
+TEST_CASE_METHOD(fixture, "healthz, readyz and metrics", "[http][ops]")
+{
+    CHECK(call("GET", "/healthz").status == 200);
+    CHECK(call("GET", "/readyz").status == 200);
+    service.issue(op, a_charge("I1"));
+    post("netflix/charges/acknowledge", items_body("acknowledged_charges_set", R"({"number":"I1","billing_system_customer_identifier":"customer-1"})"));
+    get(list_query());
+    const auto m = call("GET", "/metrics");
+    CHECK(m.status == 200);
+    CHECK(*m.header("Content-Type") == "text/plain; version=0.0.4");
+    CHECK(m.body.find(R"(netflix_charges_http_requests_total{route="netflix/charges/list",status="200"} 1)") != std::string::npos);
+    CHECK(m.body.find("netflix_charges_charges_acknowledged_total 1") != std::string::npos);
+    CHECK(m.body.find(R"(netflix_charges_http_request_duration_seconds_bucket{le="+Inf"})") != std::string::npos);
+
+    bool ready = false;
+    http::handler_options o;
+    o.ready = [&] { return ready; };
+    http::handler not_ready{service, auth, o};
+    const auto r = not_ready({"GET", "/readyz", {}, {}});
+    CHECK(r.status == 503);
+    CHECK(status_code(r) == "NOT_READY");
+    ready = true;
+    CHECK(not_ready({"GET", "/readyz", {}, {}}).status == 200);
+}
+
+TEST_CASE_METHOD(fixture, "the access log has method, path without query, status and duration, never the token",
+                 "[http][ops]")
+{
+    std::vector<std::string> lines;
+    http::handler_options o;
+    o.log = [&](log_level, std::string_view line) { lines.emplace_back(line); };
+    http::handler logged{service, auth, o};
+    logged({"GET", base + list_query(), {}, {}});
+    logged({"POST", base + "authentication/token", {}, R"({"username":"billing","password":"correct horse","organisation":"ps_dev"})"});
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].rfind("GET /crmapi/rest/v2/netflix/charges/list 200 ", 0) == 0);
+    CHECK(lines[1].rfind("POST /crmapi/rest/v2/authentication/token 200 ", 0) == 0);
+    for (const auto& line : lines) {
+        CHECK(line.find(token) == std::string::npos);
+        CHECK(line.find("correct horse") == std::string::npos);
+    }
+}
+
+TEST_CASE_METHOD(fixture, "a token of another operator sees none of this operator's charges", "[http][isolation]")
+{
+    service.issue(op, a_charge("I1"));
+    auth.add_user(operator_id{"other"}, "billing", "", "another password");
+    const auto theirs = auth.login("billing", "another password", "other", std::nullopt).token;
+    const auto listed = envelope_of(call("GET", base + "netflix/charges/list?number_of_results=5&charge_status=NOT_PROCESSED&offset=0&token=" + theirs));
+    CHECK(listed.at("data").at("charges_set").as_array().empty());
+    const auto r = post("netflix/charges/acknowledge", R"({"token":")" + theirs +
+                                                          R"(","acknowledged_charges_set":[{"number":"I1","billing_system_customer_identifier":"customer-1"}]})");
+    CHECK(envelope_of(r).at("data").at("failed_charges_set").at(0).at("error_code") == "2");
+    CHECK_FALSE(service.find(op, "I1")->acknowledged);
+}
+
+TEST_CASE("a different base path moves every API route, not the operational ones", "[http][routes]")
+{
+    fixture f;
+    http::handler_options o;
+    o.base_path = "/api";
+    http::handler moved{f.service, f.auth, o};
+    CHECK(moved({"GET", "/api/netflix/charges/list?token=" + f.token + "&number_of_results=1&charge_status=PROCESSED&offset=0", {}, {}}).status == 200);
+    CHECK(moved({"GET", "/crmapi/rest/v2/netflix/charges/list", {}, {}}).status == 404);
+    CHECK(moved({"GET", "/healthz", {}, {}}).status == 200);
+}
