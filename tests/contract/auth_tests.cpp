@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 
 using namespace contract;
@@ -100,13 +101,18 @@ TEST_CASE_METHOD(auth_fixture, "an unknown user takes about as long as a wrong p
     slow.password_iterations = 50000;
     jwt_authenticator timed{credentials, slow, time};
     timed.add_user(op, "slow", "", "correct horse battery");
+    // The fastest of several alternating tries of each: robust against other work on the machine.
     auto seconds_of = [&](const std::string& user) {
         const auto started = std::chrono::steady_clock::now();
-        for (int i = 0; i < 5; ++i) CHECK_THROWS_AS(timed.login(user, "wrong password", "operator-a", std::nullopt), error);
+        CHECK_THROWS_AS(timed.login(user, "wrong password", "operator-a", std::nullopt), error);
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     };
-    const double wrong_password = seconds_of("slow");
-    const double unknown_user = seconds_of("nobody");
+    double wrong_password = 1e9;
+    double unknown_user = 1e9;
+    for (int i = 0; i < 7; ++i) {
+        wrong_password = std::min(wrong_password, seconds_of("slow"));
+        unknown_user = std::min(unknown_user, seconds_of("nobody"));
+    }
     CAPTURE(wrong_password, unknown_user);
     CHECK(unknown_user > wrong_password * 0.5);
     CHECK(unknown_user < wrong_password * 2.0);
