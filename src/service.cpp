@@ -96,6 +96,53 @@ std::vector<charge> charges_service::issue_many(const operator_id& op, const std
     return result;
 }
 
+import_summary charges_service::import_charges(const operator_id& op, const std::vector<imported_charge>& charges)
+{
+    validation::check_operator(op);
+    batch_keys keys;
+    std::map<std::string, std::size_t> position;
+    for (std::size_t i = 0; i < charges.size(); ++i) {
+        validation::check_new_charge(charges[i].details);
+        if (!position.emplace(charges[i].details.number, i).second)
+            throw error{errc::invalid_parameter, "number", "charge " + charges[i].details.number + " appears twice"};
+        keys.numbers.push_back(charges[i].details.number);
+    }
+    const timestamp now = clock_.now();
+
+    import_summary summary;
+    store_.write(op, keys, [&](const batch_snapshot& snapshot) {
+        summary = {};
+        batch_writes writes;
+        std::vector<bool> stored_already(charges.size(), false);
+        for (const auto& existing : snapshot.charges) {
+            const std::size_t i = position.at(existing.number);
+            const auto& line = charges[i];
+            stored_already[i] = true;
+            if (!same_details(existing, line.details))
+                throw error{errc::charge_conflict, "number", "charge " + existing.number + " exists with different details"};
+            if (line.status == existing.status) {
+                ++summary.unchanged;
+            } else if (existing.status == charge_status::pending) {
+                writes.updates.push_back({existing.number, line.status, line.status_on.value_or(now), {}, {}});
+                ++summary.processed;
+            } else {
+                throw error{errc::invalid_transition, "number",
+                            "charge " + existing.number + " is " + std::string{to_string(existing.status)}};
+            }
+        }
+        for (std::size_t i = 0; i < charges.size(); ++i) {
+            if (stored_already[i]) continue;
+            charge c = pending_charge(charges[i].details, now);
+            if (charges[i].status != charge_status::pending)
+                apply_update(c, {c.number, charges[i].status, charges[i].status_on.value_or(now), {}, {}});
+            writes.inserts.push_back(std::move(c));
+            ++summary.issued;
+        }
+        return writes;
+    });
+    return summary;
+}
+
 charge charges_service::record_outcome(const operator_id& op, const std::string& number, charge_status outcome,
                                        std::optional<timestamp> on)
 {

@@ -7,11 +7,26 @@
 #include <netflix_charges/operations.hpp>
 #include <netflix_charges/operator_id.hpp>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace netflix_charges {
+
+// One charge of an import (the sample server's `import`): its details and, when processed
+// already, its status and the time it entered it (the clock's now when not given).
+struct imported_charge {
+    new_charge details;
+    charge_status status = charge_status::pending;
+    std::optional<timestamp> status_on;
+};
+
+struct import_summary {
+    std::size_t issued = 0;     // new charges
+    std::size_t processed = 0;  // existing PENDING charges given their outcome
+    std::size_t unchanged = 0;  // existing charges the import repeats exactly
+};
 
 // The Netflix charges of every operator, as plain C++ calls: the host CRM's side (issue,
 // record an outcome, look up) and the operator's side (list, acknowledge, accept, decline).
@@ -40,6 +55,13 @@ public:
     // Issues many charges in one atomic write (imports, data loads): all of them, or, when
     // one conflicts or is malformed, none. Returns them in the order given.
     std::vector<charge> issue_many(const operator_id& op, const std::vector<new_charge>& charges);
+
+    // Imports charges in one atomic write: a new number is issued (and given its status when
+    // that is not PENDING); an existing one with the same details is unchanged, or given its
+    // outcome when it is PENDING and the import says processed. Anything else — other details,
+    // another outcome for a processed charge, a number twice — is an error naming the number,
+    // and nothing is written.
+    import_summary import_charges(const operator_id& op, const std::vector<imported_charge>& charges);
 
     // Processing moves a PENDING charge, once, to a terminal status, with its `set_as_..._on`
     // time (the clock's now when not given). Recording the same status again is a no-op;

@@ -229,3 +229,40 @@ TEST_CASE_METHOD(fixture, "issuing many charges stores none when one conflicts o
     CHECK_THROWS_AS(service.issue_many(op, {a_charge("I4"), a_charge("")}), error);
     CHECK(listed(status_class::not_processed) == std::vector<std::string>{"I2"});
 }
+
+TEST_CASE_METHOD(fixture, "an import issues new charges, processes pending ones, skips repeats, in one write",
+                 "[contract][import]")
+{
+    issue(a_charge("P1"));
+    issue(a_charge("A1"), charge_status::approved);
+    const auto summary = service.import_charges(op, {
+        {a_charge("N1"), charge_status::pending, std::nullopt},
+        {a_charge("N2"), charge_status::rejected, at("2026-01-05T00:00:00")},
+        {a_charge("P1"), charge_status::declined, at("2026-01-06T00:00:00")},
+        {a_charge("A1"), charge_status::approved, std::nullopt},
+    });
+    CHECK(summary.issued == 2);
+    CHECK(summary.processed == 1);
+    CHECK(summary.unchanged == 1);
+    CHECK(stored("N1").status == charge_status::pending);
+    CHECK(stored("N2").set_as_rejected_request_on == at("2026-01-05T00:00:00"));
+    CHECK(stored("P1").set_as_declined_on == at("2026-01-06T00:00:00"));
+    CHECK_FALSE(stored("P1").decision);  // the host's outcome, not the operator's
+}
+
+TEST_CASE_METHOD(fixture, "an import with any other change writes nothing", "[contract][import]")
+{
+    issue(a_charge("A1"), charge_status::approved);
+    const auto before = stored("A1");
+    for (const auto& bad : std::vector<imported_charge>{
+             {a_charge("A1"), charge_status::declined, std::nullopt},         // another outcome
+             {a_charge("A1"), charge_status::pending, std::nullopt},          // back to PENDING
+             {a_charge("A1").for_customer("x"), charge_status::approved, {}},  // other details
+         }) {
+        CHECK_THROWS_AS(service.import_charges(op, {{a_charge("NEW"), charge_status::pending, {}}, bad}), error);
+    }
+    CHECK_THROWS_AS(service.import_charges(op, {{a_charge("D"), {}, {}}, {a_charge("D"), {}, {}}}), error);
+    CHECK(stored("A1") == before);
+    CHECK_FALSE(service.find(op, "NEW"));
+    CHECK_FALSE(service.find(op, "D"));
+}

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <netflix_charges/http/handler.hpp>
+#include <netflix_charges/log.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace netflix_charges::http {
+
+struct server_options {
+    std::string address = "127.0.0.1";
+    unsigned short port = 8080;  // 0: a free port, see server::port()
+    std::size_t threads = 2;
+    // 50 items of the longest allowed strings take about 25 KiB as JSON: 64 KiB is ample, and
+    // far below Beast's 1 MB default.
+    std::size_t body_limit = 64 * 1024;
+    std::size_t header_limit = 16 * 1024;
+    std::chrono::milliseconds idle_timeout{30000};  // a kept-alive connection waiting for a request
+    std::chrono::milliseconds read_timeout{10000};  // a started request must arrive whole in this time
+    std::chrono::milliseconds write_timeout{10000};
+    std::size_t max_connections = 512;               // more are answered 503 and closed
+    std::size_t max_requests_per_connection = 1000;  // then the connection is closed after its answer
+    log_sink log;
+};
+
+// The HTTP server: Boost.Beast, asynchronous, a thread pool and a strand per connection. It only
+// moves bytes; every answer comes from the handler.
+//
+// **Example**:
+//   netflix_charges::http::server srv{api, {}};   // listening on 127.0.0.1:8080
+//   srv.run_until_signal();                        // SIGINT/SIGTERM: graceful stop
+class server {
+public:
+    // Binds and listens at once; throws std::system_error when it cannot. Neither the handler
+    // nor anything it uses is owned.
+    server(const handler& api, server_options options);
+    ~server();  // stops and waits
+    server(const server&) = delete;
+    server& operator=(const server&) = delete;
+
+    unsigned short port() const;
+
+    // Serves on `threads` threads until stop(); returns once every in-flight request has been
+    // answered and every connection is closed.
+    void run();
+
+    // Graceful stop, from any thread: stop accepting, let requests in flight (being received,
+    // handled or answered) finish with `Connection: close`, close idle connections.
+    void stop();
+
+    // run(), stopping on SIGINT or SIGTERM.
+    void run_until_signal();
+
+private:
+    struct impl;
+    std::shared_ptr<impl> impl_;
+};
+
+}  // namespace netflix_charges::http
