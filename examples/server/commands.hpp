@@ -1,0 +1,30 @@
+#pragma once
+
+// The sample server's commands, each a function of its parsed options. Each returns the
+// process exit code; a bad argument throws netflix_charges::error (exit code 2).
+
+#include <netflix_charges/sqlite_store.hpp>
+
+#include <optional>
+#include <string>
+
+namespace sample_server {
+
+struct serve_options {
+    std::string db = "netflix-charges.db";
+    std::string listen = "127.0.0.1:8080";
+    std::size_t threads = 2;
+    bool demo = false;
+    bool strict_errors = false;
+    std::string base_path = "/crmapi/rest/v2/";
+    std::string token_secret;  // empty: generated once and kept in the database
+};
+
+int serve(const serve_options& options);
+int user_add(const std::string& db, const std::string& org, const std::string& user, const std::string& unit);
+int key_add(const std::string& db, const std::string& org, const std::string& unit);
+int key_list(const std::string& db, const std::string& org);
+int key_revoke(const std::string& db, const std::string& org, const std::string& key_id);
+int import_file(const std::string& db, const std::string& org, const std::string& file);
+
+}  // namespace sample_server

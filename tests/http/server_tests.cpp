@@ -1,0 +1,257 @@
+// The Beast server on a real socket (127.0.0.1, a free port): keep-alive, pipelining, limits,
+// timeouts, concurrency and graceful stop.
+#include "http_fixture.hpp"
+
+#include "raw_http_client.hpp"
+#include "temporary_directory.hpp"
+
+#include <netflix_charges/http/server.hpp>
+#include <netflix_charges/sqlite_store.hpp>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+using namespace http_tests;
+using test_support::get_request;
+using test_support::post_request;
+using test_support::raw_connection;
+
+namespace {
+
+// A server on its own threads over the fixture's handler, stopped and joined at the end.
+struct running_server {
+    http::server server;
+    std::thread runner;
+
+    running_server(const http::handler& api, http::server_options options) : server(api, with_free_port(options))
+    {
+        runner = std::thread{[this] { server.run(); }};
+    }
+    ~running_server()
+    {
+        server.stop();
+        runner.join();
+    }
+
+    static http::server_options with_free_port(http::server_options o)
+    {
+        o.port = 0;
+        return o;
+    }
+    unsigned short port() const { return server.port(); }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(fixture, "one connection carries several requests (keep-alive)", "[http][server]")
+{
+    running_server s{*api, {}};
+    raw_connection c{s.port()};
+    for (int i = 0; i < 3; ++i) {
+        c.send(get_request("/healthz"));
+        const auto r = c.read_response();
+        REQUIRE(r);
+        CHECK(r->status == 200);
+        CHECK(r->body.find(R"("code":"OK")") != std::string::npos);
+    }
+}
+
+TEST_CASE_METHOD(fixture, "pipelined requests are answered in order", "[http][server]")
+{
+    service.issue(op, a_charge("I1"));
+    running_server s{*api, {}};
+    raw_connection c{s.port()};
+    c.send(get_request("/healthz") + get_request(base + list_query()) + get_request("/nothing") +
+           get_request("/readyz", true));
+    const int expected[] = {200, 200, 404, 200};
+    for (int status : expected) {
+        const auto r = c.read_response();
+        REQUIRE(r);
+        CHECK(r->status == status);
+    }
+    CHECK(c.closed_by_server());
+}
+
+TEST_CASE_METHOD(fixture, "a body over the limit is answered 413 and the connection closed; the server goes on",
+                 "[http][server][limits]")
+{
+    http::server_options o;
+    o.body_limit = 1024;
+    running_server s{*api, o};
+    {
+        raw_connection c{s.port()};
+        c.send(post_request(base + "netflix/charges/acknowledge", std::string(5000, ' ')));
+        const auto r = c.read_response();
+        REQUIRE(r);
+        CHECK(r->status == 413);
+        CHECK(r->body.find("BODY_TOO_LARGE") != std::string::npos);
+        CHECK(c.closed_by_server());
+    }
+    raw_connection again{s.port()};
+    again.send(get_request("/healthz"));
+    CHECK(again.read_response()->status == 200);
+}
+
+TEST_CASE_METHOD(fixture, "headers over the limit are answered 431", "[http][server][limits]")
+{
+    http::server_options o;
+    o.header_limit = 2048;
+    running_server s{*api, o};
+    raw_connection c{s.port()};
+    c.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4096, 'a') + "\r\n\r\n");
+    const auto r = c.read_response();
+    REQUIRE(r);
+    CHECK(r->status == 431);
+}
+
+TEST_CASE_METHOD(fixture, "a client that sends half a request and stalls is timed out while others are served",
+                 "[http][server][timeouts]")
+{
+    http::server_options o;
+    o.read_timeout = std::chrono::milliseconds{400};
+    o.threads = 1;  // even with one thread, the stalled client holds nothing
+    running_server s{*api, o};
+    raw_connection stalled{s.port()};
+    const auto started = std::chrono::steady_clock::now();
+    stalled.send("POST " + base + "netflix/charges/acknowledge HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"tok");
+
+    for (int i = 0; i < 5; ++i) {
+        raw_connection other{s.port()};
+        const auto asked = std::chrono::steady_clock::now();
+        other.send(get_request("/healthz"));
+        const auto r = other.read_response();
+        REQUIRE(r);
+        CHECK(r->status == 200);
+        CHECK(std::chrono::steady_clock::now() - asked < std::chrono::milliseconds{200});
+    }
+    const auto r = stalled.read_response(std::chrono::seconds{5});
+    REQUIRE(r);
+    CHECK(r->status == 408);
+    CHECK(r->body.find("REQUEST_TIMEOUT") != std::string::npos);
+    CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds{350});
+    CHECK(stalled.closed_by_server());
+}
+
+TEST_CASE_METHOD(fixture, "an idle connection is closed after the idle timeout", "[http][server][timeouts]")
+{
+    http::server_options o;
+    o.idle_timeout = std::chrono::milliseconds{300};
+    running_server s{*api, o};
+    raw_connection c{s.port()};
+    c.send(get_request("/healthz"));
+    REQUIRE(c.read_response());
+    CHECK(c.closed_by_server(std::chrono::seconds{3}));
+}
+
+TEST_CASE_METHOD(fixture, "connections over the cap are answered 503", "[http][server][limits]")
+{
+    http::server_options o;
+    o.max_connections = 2;
+    running_server s{*api, o};
+    raw_connection a{s.port()};
+    raw_connection b{s.port()};
+    a.send(get_request("/healthz"));
+    b.send(get_request("/healthz"));
+    REQUIRE(a.read_response());
+    REQUIRE(b.read_response());
+    raw_connection c{s.port()};
+    const auto r = c.read_response();
+    REQUIRE(r);
+    CHECK(r->status == 503);
+    CHECK(r->body.find("SERVER_BUSY") != std::string::npos);
+}
+
+TEST_CASE("16 concurrent clients acknowledging overlapping charges acknowledge each exactly once", "[http][server][concurrency]")
+{
+    test_support::temporary_directory folder;
+    sqlite_store store{folder.file("charges.db")};
+    charges_service service{store};
+    jwt_options auth_options;
+    auth_options.password_iterations = 1000;
+    jwt_authenticator auth{store, auth_options};
+    http::handler api{service, auth};
+    const operator_id op{"ps_dev"};
+    auth.add_user(op, "billing", "", "correct horse");
+    const auto token = auth.login("billing", "correct horse", "ps_dev", std::nullopt).token;
+    constexpr int charge_count = 400;
+    std::vector<new_charge> charges;
+    for (int i = 0; i < charge_count; ++i) charges.push_back(a_charge("C" + std::to_string(1000 + i)));
+    service.issue_many(op, charges);
+
+    http::server_options o;
+    o.threads = 4;
+    running_server s{api, o};
+    std::mutex mutex;
+    std::map<std::string, std::vector<int>> applied;  // number -> clients told "applied"
+    std::atomic<int> bad_answers{0};
+    std::vector<std::thread> clients;
+    for (int client = 0; client < 16; ++client) {
+        clients.emplace_back([&, client] {
+            raw_connection c{s.port()};
+            for (int start = (client * 37) % charge_count, done = 0; done < charge_count; done += 50) {
+                std::string items;
+                std::vector<std::string> numbers;
+                for (int k = 0; k < 50; ++k) {
+                    const auto number = "C" + std::to_string(1000 + (start + done + k) % charge_count);
+                    numbers.push_back(number);
+                    items += std::string{k ? "," : ""} + R"({"number":")" + number +
+                             R"(","billing_system_customer_identifier":"customer-1","reference_number":"K)" +
+                             std::to_string(client) + "-" + number + R"("})";
+                }
+                c.send(post_request(base + "netflix/charges/acknowledge",
+                                    R"({"token":")" + token + R"(","acknowledged_charges_set":[)" + items + "]}"));
+                const auto r = c.read_response();
+                if (!r || r->status != 200) {
+                    ++bad_answers;
+                    return;
+                }
+                const auto body = json::parse(r->body);
+                std::set<std::string> failed;
+                for (const auto& f : body.at("data").at("failed_charges_set").as_array()) {
+                    if (f.at("error_code") != "3") ++bad_answers;
+                    failed.emplace(f.at("number").as_string());
+                }
+                std::lock_guard lock{mutex};
+                for (const auto& number : numbers)
+                    if (failed.count(number) == 0) applied[number].push_back(client);
+            }
+        });
+    }
+    for (auto& t : clients) t.join();
+    CHECK(bad_answers == 0);
+    for (int i = 0; i < charge_count; ++i) {
+        const auto number = "C" + std::to_string(1000 + i);
+        CAPTURE(number);
+        REQUIRE(applied[number].size() == 1);
+        const auto c = service.find(op, number);
+        CHECK(c->acknowledged->reference_number == "K" + std::to_string(applied[number][0]) + "-" + number);
+    }
+}
+
+TEST_CASE_METHOD(fixture, "stop lets a request in flight finish, closes idle connections, and run() returns",
+                 "[http][server][shutdown]")
+{
+    service.issue(op, a_charge("I1"));
+    auto s = std::make_unique<running_server>(*api, http::server_options{});
+    raw_connection idle{s->port()};
+    idle.send(get_request("/healthz"));
+    REQUIRE(idle.read_response());
+
+    raw_connection busy{s->port()};
+    const std::string body = items_body("acknowledged_charges_set", R"({"number":"I1","billing_system_customer_identifier":"customer-1"})");
+    const std::string request = post_request(base + "netflix/charges/acknowledge", body);
+    busy.send(request.substr(0, request.size() - 10));  // the request is on its way
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    s->server.stop();
+    CHECK(idle.closed_by_server());
+    busy.send(request.substr(request.size() - 10));
+    const auto r = busy.read_response();
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(r->headers.find("Connection: close") != std::string::npos);
+    CHECK(service.find(op, "I1")->acknowledged);
+    s.reset();  // run() returned: the destructor's join does not hang
+}
