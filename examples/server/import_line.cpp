@@ -150,7 +150,8 @@ imported_charge parse_line(std::string_view line)
 {
     json::basic_parser<flat_object_handler> parser{json::parse_options{}};
     json::error_code ec;
-    parser.write_some(false, line.data(), line.size(), ec);
+    const auto used = parser.write_some(false, line.data(), line.size(), ec);
+    if (!ec && line.find_first_not_of(" \t\r", used) != std::string_view::npos) throw line_error{"not a JSON object: text after it"};
     if (ec) {
         const auto& problem = parser.handler().problem;
         throw line_error{problem.empty() ? "not a JSON object: " + ec.message() : problem};

@@ -7,6 +7,7 @@
 #include <netflix_charges/http/server.hpp>
 #include <netflix_charges/jwt_authenticator.hpp>
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 namespace sample_server {
@@ -45,6 +46,8 @@ std::pair<std::string, unsigned short> split_listen(const std::string& listen)
 
 int serve(const serve_options& options)
 {
+    spdlog::set_default_logger(spdlog::stderr_color_mt("netflix-charges"));
+    spdlog::flush_on(spdlog::level::info);
     const auto [host, port] = split_listen(options.listen);
     nc::sqlite_store store{options.db};
     nc::charges_service service{store};

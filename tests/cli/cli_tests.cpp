@@ -1,0 +1,200 @@
+// The sample server's command line, run as a user would: netflix-charges serve|user|key|import.
+#include "command.hpp"
+#include "raw_http_client.hpp"
+#include "temporary_directory.hpp"
+
+#include <netflix_charges/service.hpp>
+#include <netflix_charges/sqlite_store.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <regex>
+#include <thread>
+
+using test_support::run;
+
+namespace {
+
+const std::string cli = NETFLIX_CHARGES_CLI;  // the built netflix-charges
+const netflix_charges::operator_id op{"ps_dev"};
+
+void write_file(const std::string& path, const std::string& text) { std::ofstream{path} << text; }
+
+// The port a `serve --listen 127.0.0.1:0` reports in its log.
+unsigned short served_port(const std::string& log)
+{
+    const auto at = log.find("on http://127.0.0.1:");
+    REQUIRE(at != std::string::npos);
+    return static_cast<unsigned short>(std::stoi(log.substr(at + 20)));
+}
+
+}  // namespace
+
+TEST_CASE("--help works for every command, and bad usage fails with a one-line error", "[cli]")
+{
+    for (const auto& args : std::vector<std::vector<std::string>>{{cli, "--help"}, {cli, "serve", "--help"},
+                                                {cli, "user", "add", "--help"}, {cli, "key", "add", "--help"},
+                                                {cli, "key", "list", "--help"}, {cli, "key", "revoke", "--help"},
+                                                {cli, "import", "--help"}}) {
+        const auto r = run(args);
+        CHECK(r.exit_code == 0);
+        CHECK(r.out.find("--") != std::string::npos);
+    }
+    CHECK(run({cli}).exit_code != 0);
+    CHECK(run({cli, "fly"}).exit_code != 0);
+    const auto missing = run({cli, "user", "add", "--db", "x.db"});
+    CHECK(missing.exit_code != 0);
+    CHECK(missing.err.find("--org") != std::string::npos);
+    CHECK(run({cli, "serve", "--listen", "nonsense"}).exit_code == 2);
+}
+
+TEST_CASE("user add reads the password from standard input; the user can then log in", "[cli]")
+{
+    test_support::temporary_directory folder;
+    const auto db = folder.file("charges.db");
+    const auto added = run({cli, "user", "add", "--db", db, "--org", "ps_dev", "--user", "billing", "--unit", "1"},
+                           "correct horse battery\n");
+    CHECK(added.exit_code == 0);
+    CHECK(added.out.find("added user billing") != std::string::npos);
+    CHECK(added.out.find("correct horse") == std::string::npos);
+    CHECK(run({cli, "user", "add", "--db", db, "--org", "ps_dev", "--user", "billing"}, "another password\n").exit_code == 2);
+    CHECK(run({cli, "user", "add", "--db", db, "--org", "ps_dev", "--user", "short"}, "short\n").exit_code == 2);
+
+    netflix_charges::sqlite_store store{db};
+    const auto user = store.find_user(op, "billing");
+    REQUIRE(user);
+    CHECK(user->unit == "1");
+    CHECK(user->password_hash.find("correct horse") == std::string::npos);
+}
+
+TEST_CASE("key add prints a key once; key list shows it without the key; key revoke revokes it", "[cli]")
+{
+    test_support::temporary_directory folder;
+    const auto db = folder.file("charges.db");
+    const auto added = run({cli, "key", "add", "--db", db, "--org", "ps_dev"});
+    REQUIRE(added.exit_code == 0);
+    std::smatch m;
+    REQUIRE(std::regex_search(added.out, m, std::regex{"key id: ([0-9a-f]+)\nkey:    (nck_[A-Za-z0-9_-]+)"}));
+    const std::string key_id = m[1];
+    const std::string key = m[2];
+
+    const auto listed = run({cli, "key", "list", "--db", db, "--org", "ps_dev"});
+    CHECK(listed.out.find(key_id) != std::string::npos);
+    CHECK(listed.out.find(key) == std::string::npos);
+    CHECK(run({cli, "key", "revoke", "--db", db, "--org", "other", "--key-id", key_id}).exit_code == 1);
+    CHECK(run({cli, "key", "revoke", "--db", db, "--org", "ps_dev", "--key-id", key_id}).exit_code == 0);
+    CHECK(run({cli, "key", "list", "--db", db, "--org", "ps_dev"}).out.find("  -\n") == std::string::npos);  // revoked shows a time
+}
+
+TEST_CASE("import applies a good file in one go and reports what it did", "[cli][import]")
+{
+    test_support::temporary_directory folder;
+    const auto db = folder.file("charges.db");
+    const auto file = folder.file("charges.jsonl");
+    write_file(file,
+               R"({"number":"I1","billing_system_customer_identifier":"c1","amount":9.99,"currency":"EUR","paid_through_date":"2026-12-31"})"
+               "\n"
+               R"({"number":"I2","billing_system_customer_identifier":"c2","amount":1200.00,"currency":"USD","paid_through_date":"2026-12-31","received_on":"2026-01-01T00:00:00","charge_status":"APPROVED","set_as_approved_on":"2026-01-02T00:00:00"})"
+               "\n\n"
+               R"({"number":"I3","billing_system_customer_identifier":"c3","amount":5,"currency":"GBP","local_currency_amount":123.456,"local_currency":"BHD","paid_through_date":"2026-12-31","set_as_rejected_request_on":null})"
+               "\n");
+    const auto r = run({cli, "import", "--db", db, "--org", "ps_dev", file});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("imported 3 line(s): 3 issued, 0 processed, 0 unchanged") != std::string::npos);
+
+    // The same file again changes nothing; a PENDING charge given its outcome is processed.
+    CHECK(run({cli, "import", "--db", db, "--org", "ps_dev", file}).out.find("0 issued, 0 processed, 3 unchanged") !=
+          std::string::npos);
+    const auto outcome = run({cli, "import", "--db", db, "--org", "ps_dev", "-"},
+                             R"({"number":"I1","billing_system_customer_identifier":"c1","amount":9.99,"currency":"EUR","paid_through_date":"2026-12-31","charge_status":"DECLINED"})"
+                             "\n");
+    CHECK(outcome.out.find("0 issued, 1 processed, 0 unchanged") != std::string::npos);
+
+    netflix_charges::sqlite_store store{db};
+    CHECK(store.find_by_number(op, "I2")->amount.to_string() == "1200.00");
+    CHECK(store.find_by_number(op, "I2")->set_as_approved_on == netflix_charges::parse_timestamp("2026-01-02T00:00:00"));
+    CHECK(store.find_by_number(op, "I3")->local_currency_amount->to_string() == "123.456");
+    CHECK(store.find_by_number(op, "I1")->status == netflix_charges::charge_status::declined);
+}
+
+TEST_CASE("import reports every bad line with its number and imports nothing", "[cli][import]")
+{
+    test_support::temporary_directory folder;
+    const auto db = folder.file("charges.db");
+    const auto file = folder.file("bad.jsonl");
+    write_file(file,
+               R"({"number":"G1","billing_system_customer_identifier":"c1","amount":9.99,"currency":"EUR","paid_through_date":"2026-12-31"})"
+               "\n"
+               R"({"number":"B2","billing_system_customer_identifier":"c1","amount":9.99E0,"currency":"EUR","paid_through_date":"2026-12-31"})"
+               "\n"
+               "not json\n"
+               R"({"number":"B4","billing_system_customer_identifier":"c1","amount":"9.99","currency":"EUR","paid_through_date":"2026-12-31"})"
+               "\n"
+               R"({"number":"B5","billing_system_customer_identifier":"c1","amount":1,"currency":"EUR","paid_through_date":"2026-12-31","colour":"red"})"
+               "\n"
+               R"({"number":"G1","billing_system_customer_identifier":"c1","amount":9.99,"currency":"EUR","paid_through_date":"2026-12-31"})"
+               "\n"
+               R"({"number":"B7","billing_system_customer_identifier":"c1","amount":1,"currency":"EUR","paid_through_date":"2026-02-30"})"
+               "\n");
+    const auto r = run({cli, "import", "--db", db, "--org", "ps_dev", file});
+    CHECK(r.exit_code == 1);
+    for (int line : {2, 3, 4, 5, 6, 7}) CHECK(r.err.find("bad.jsonl:" + std::to_string(line) + ":") != std::string::npos);
+    CHECK(r.err.find("bad.jsonl:1:") == std::string::npos);
+    CHECK(r.err.find("6 bad line(s); nothing was imported") != std::string::npos);
+    netflix_charges::sqlite_store store{db};
+    CHECK_FALSE(store.find_by_number(op, "G1"));
+}
+
+TEST_CASE("import refuses a change to an existing charge, naming its line", "[cli][import]")
+{
+    test_support::temporary_directory folder;
+    const auto db = folder.file("charges.db");
+    const std::string first = R"({"number":"I1","billing_system_customer_identifier":"c1","amount":9.99,"currency":"EUR","paid_through_date":"2026-12-31"})";
+    REQUIRE(run({cli, "import", "--db", db, "--org", "ps_dev", "-"}, first + "\n").exit_code == 0);
+    const auto r = run({cli, "import", "--db", db, "--org", "ps_dev", "-"},
+                       R"({"number":"NEW","billing_system_customer_identifier":"c1","amount":1,"currency":"EUR","paid_through_date":"2026-12-31"})"
+                       "\n"
+                       R"({"number":"I1","billing_system_customer_identifier":"c1","amount":19.99,"currency":"EUR","paid_through_date":"2026-12-31"})"
+                       "\n");
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("-:2:") != std::string::npos);
+    CHECK(r.err.find("nothing was imported") != std::string::npos);
+    netflix_charges::sqlite_store store{db};
+    CHECK_FALSE(store.find_by_number(op, "NEW"));
+}
+
+TEST_CASE("serve --demo answers a login with the printed credentials, and stops cleanly on SIGTERM mid-request",
+          "[cli][serve]")
+{
+    test_support::temporary_directory folder;
+    test_support::process server{{cli, "serve", "--demo", "--db", folder.file("demo.db"), "--listen", "127.0.0.1:0"}};
+    const auto log = server.wait_for_error_text("with 2 thread(s)");
+    const auto port = served_port(log);
+
+    test_support::raw_connection c{port};
+    c.send(test_support::post_request("/crmapi/rest/v2/authentication/token",
+                                      R"({"username":"demo","password":"demo-password","organisation":"demo"})"));
+    const auto login = c.read_response();
+    REQUIRE(login);
+    CHECK(login->status == 200);
+    CHECK(login->body.find(R"("token":")") != std::string::npos);
+    CHECK(login->body.find(R"("code":"OK")") != std::string::npos);
+
+    // A request on its way when SIGTERM arrives is still answered; then the process exits 0.
+    const auto request = test_support::post_request("/crmapi/rest/v2/authentication/token",
+                                                    R"({"username":"demo","password":"demo-password","organisation":"demo"})");
+    c.send(request.substr(0, request.size() - 5));
+    std::this_thread::sleep_for(std::chrono::milliseconds{200});
+    server.signal(SIGTERM);
+    std::this_thread::sleep_for(std::chrono::milliseconds{200});
+    c.send(request.substr(request.size() - 5));
+    const auto answered = c.read_response();
+    REQUIRE(answered);
+    CHECK(answered->status == 200);
+    const auto ended = server.wait();
+    CHECK(ended.exit_code == 0);
+    CHECK(ended.out.find("password 'demo-password'") != std::string::npos);
+    CHECK(ended.out.find("curl -s") != std::string::npos);
+    CHECK(ended.err.find("demo-password") == std::string::npos);  // the log never has it
+}
