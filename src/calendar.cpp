@@ -1,7 +1,6 @@
 #include <netflix_charges/calendar.hpp>
 
 #include <cstdint>
-#include <cstdio>
 
 namespace netflix_charges {
 
@@ -39,6 +38,13 @@ int days_in_month(int year, int month)
     return month == 2 && leap ? 29 : days[month - 1];
 }
 
+// Writes `value` as exactly `width` digits at `pos` (zero-padded; the caller keeps it in range).
+// A hand loop rather than snprintf: lists format two times per charge, and this is the hot path.
+void put_digits(std::string& out, std::size_t pos, std::size_t width, int value)
+{
+    for (std::size_t i = width; i-- > 0; value /= 10) out[pos + i] = static_cast<char>('0' + value % 10);
+}
+
 // Reads exactly `width` digits at `pos`; -1 when they are not all digits.
 int read_digits(std::string_view text, std::size_t pos, std::size_t width)
 {
@@ -70,9 +76,11 @@ std::optional<date> parse_date(std::string_view text)
 
 std::string format_date(const date& d)
 {
-    char buffer[16];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", d.year, d.month, d.day);
-    return buffer;
+    std::string out = "0000-00-00";
+    put_digits(out, 0, 4, d.year);
+    put_digits(out, 5, 2, d.month);
+    put_digits(out, 8, 2, d.day);
+    return out;
 }
 
 std::optional<timestamp> parse_timestamp(std::string_view text)
@@ -94,10 +102,14 @@ std::string format_timestamp(timestamp t)
     const std::int64_t days = (seconds >= 0 ? seconds : seconds - 86399) / 86400;
     const std::int64_t of_day = seconds - days * 86400;
     const date d = civil_from_days(days);
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d", d.year, d.month, d.day,
-                  static_cast<int>(of_day / 3600), static_cast<int>(of_day % 3600 / 60), static_cast<int>(of_day % 60));
-    return buffer;
+    std::string out = "0000-00-00T00:00:00";
+    put_digits(out, 0, 4, d.year);
+    put_digits(out, 5, 2, d.month);
+    put_digits(out, 8, 2, d.day);
+    put_digits(out, 11, 2, static_cast<int>(of_day / 3600));
+    put_digits(out, 14, 2, static_cast<int>(of_day % 3600 / 60));
+    put_digits(out, 17, 2, static_cast<int>(of_day % 60));
+    return out;
 }
 
 }  // namespace netflix_charges

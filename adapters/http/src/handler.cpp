@@ -180,12 +180,13 @@ struct handler::impl {
         auto fields = charge_fields();
         if (const auto it = p.find("fields_set"); it != p.end()) fields = requested_fields(it->second);
 
-        std::string data = R"({"charges_set":[)";
-        bool first = true;
-        for (const auto& c : service.list(who, listing)) {
-            if (!first) data += ',';
-            first = false;
-            data += charge_json(c, fields);
+        const auto charges = service.list(who, listing);
+        std::string data;
+        data.reserve(64 + charges.size() * 64 * fields.size());
+        data += R"({"charges_set":[)";
+        for (std::size_t i = 0; i < charges.size(); ++i) {
+            if (i > 0) data += ',';
+            append_charge_json(data, charges[i], fields);
         }
         data += "]}";
         return ok(std::move(data));

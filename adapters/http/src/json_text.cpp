@@ -9,32 +9,69 @@ namespace netflix_charges::http::detail {
 
 namespace {
 
-std::string time_or_null(const std::optional<timestamp>& t) { return t ? quoted(format_timestamp(*t)) : "null"; }
-
-std::string decimal_or_null(const std::optional<decimal>& d) { return d ? d->to_string() : "null"; }
-
-// The value of one field, as JSON text.
-std::string field_value(const charge& c, std::string_view field)
+void append_time_or_null(std::string& out, const std::optional<timestamp>& t)
 {
-    if (field == "number") return quoted(c.number);
-    if (field == "billing_system_customer_identifier") return quoted(c.billing_system_customer_identifier);
-    if (field == "amount") return c.amount.to_string();  // plain decimal notation, never a double
-    if (field == "currency") return quoted(c.currency);
-    if (field == "local_currency_amount") return decimal_or_null(c.local_currency_amount);
-    if (field == "local_currency") return quoted_or_null(c.local_currency);
-    if (field == "paid_through_date") return quoted(format_date(c.paid_through_date));
-    if (field == "charge_status") return quoted(to_string(c.status));
-    if (field == "received_on") return quoted(format_timestamp(c.received_on));
-    if (field == "set_as_approved_on") return time_or_null(c.set_as_approved_on);
-    if (field == "set_as_declined_on") return time_or_null(c.set_as_declined_on);
-    if (field == "set_as_bad_request_on") return time_or_null(c.set_as_bad_request_on);
-    if (field == "set_as_rejected_request_on") return time_or_null(c.set_as_rejected_request_on);
-    return "null";
+    if (t) append_quoted(out, format_timestamp(*t));
+    else out += "null";
+}
+
+// One field's value, as JSON text appended to `out`.
+void append_field_value(std::string& out, const charge& c, std::string_view field)
+{
+    if (field == "number") return append_quoted(out, c.number);
+    if (field == "billing_system_customer_identifier") return append_quoted(out, c.billing_system_customer_identifier);
+    if (field == "amount") {
+        out += c.amount.to_string();  // plain decimal notation, never a double
+        return;
+    }
+    if (field == "currency") return append_quoted(out, c.currency);
+    if (field == "local_currency_amount") {
+        out += c.local_currency_amount ? c.local_currency_amount->to_string() : "null";
+        return;
+    }
+    if (field == "local_currency") {
+        if (c.local_currency) return append_quoted(out, *c.local_currency);
+        out += "null";
+        return;
+    }
+    if (field == "paid_through_date") return append_quoted(out, format_date(c.paid_through_date));
+    if (field == "charge_status") return append_quoted(out, to_string(c.status));
+    if (field == "received_on") return append_quoted(out, format_timestamp(c.received_on));
+    if (field == "set_as_approved_on") return append_time_or_null(out, c.set_as_approved_on);
+    if (field == "set_as_declined_on") return append_time_or_null(out, c.set_as_declined_on);
+    if (field == "set_as_bad_request_on") return append_time_or_null(out, c.set_as_bad_request_on);
+    if (field == "set_as_rejected_request_on") return append_time_or_null(out, c.set_as_rejected_request_on);
+    out += "null";
+}
+
+bool needs_escaping(std::string_view text)
+{
+    for (char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7F) return true;
+    }
+    return false;
 }
 
 }  // namespace
 
-std::string quoted(std::string_view text) { return boost::json::serialize(boost::json::string{text}); }
+void append_quoted(std::string& out, std::string_view text)
+{
+    if (needs_escaping(text)) {
+        out += boost::json::serialize(boost::json::string{text});  // Boost.JSON escapes the rare rest
+        return;
+    }
+    out += '"';
+    out += text;
+    out += '"';
+}
+
+std::string quoted(std::string_view text)
+{
+    std::string out;
+    append_quoted(out, text);
+    return out;
+}
 
 std::string quoted_or_null(const std::optional<std::string>& text) { return text ? quoted(*text) : "null"; }
 
@@ -46,11 +83,11 @@ std::string envelope(std::string_view data_json, std::string_view code, std::str
     out += R"({"data":)";
     out += data_json;
     out += R"(,"status":{"code":)";
-    out += quoted(code);
+    append_quoted(out, code);
     out += R"(,"description":)";
-    out += quoted(description);
+    append_quoted(out, description);
     out += R"(,"message":)";
-    out += quoted(message);
+    append_quoted(out, message);
     out += "}}";
     return out;
 }
@@ -64,17 +101,19 @@ const std::vector<std::string_view>& charge_fields()
     return fields;
 }
 
-std::string charge_json(const charge& c, const std::vector<std::string_view>& fields)
+void append_charge_json(std::string& out, const charge& c, const std::vector<std::string_view>& fields)
 {
-    std::string out = "{";
+    out += '{';
+    bool first = true;
     for (const auto field : fields) {
-        if (out.size() > 1) out += ',';
-        out += quoted(field);
-        out += ':';
-        out += field_value(c, field);
+        if (!first) out += ',';
+        first = false;
+        out += '"';
+        out += field;  // wire names need no escaping
+        out += "\":";
+        append_field_value(out, c, field);
     }
     out += '}';
-    return out;
 }
 
 }  // namespace netflix_charges::http::detail

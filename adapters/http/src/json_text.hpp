@@ -14,6 +14,7 @@ namespace netflix_charges::http::detail {
 
 std::string quoted(std::string_view text);  // a JSON string literal
 std::string quoted_or_null(const std::optional<std::string>& text);
+void append_quoted(std::string& out, std::string_view text);
 
 // {"data": <data_json>, "status": {"code": ..., "description": ..., "message": ...}}
 std::string envelope(std::string_view data_json, std::string_view code = "OK", std::string_view description = "",
@@ -22,7 +23,7 @@ std::string envelope(std::string_view data_json, std::string_view code = "OK", s
 // The wire names of a charge's fields, in the order they are written.
 const std::vector<std::string_view>& charge_fields();
 
-// A charge as a JSON object with only `fields` (wire names, each one of charge_fields()).
-std::string charge_json(const charge& c, const std::vector<std::string_view>& fields);
+// Appends a charge as a JSON object with only `fields` (wire names, each one of charge_fields()).
+void append_charge_json(std::string& out, const charge& c, const std::vector<std::string_view>& fields);
 
 }  // namespace netflix_charges::http::detail

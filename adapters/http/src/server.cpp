@@ -56,12 +56,14 @@ request to_request(const bhttp::request<bhttp::string_body>& in)
     return out;
 }
 
-// One connection: read a request, answer it, again, on its own strand. Reads are timed by a
-// timer (so that a stalled request still gets its 408); writes by the stream's own expiry.
+// One connection: read a request, answer it, again, on its own strand. Each phase (waiting for a
+// request, receiving it, writing the answer) sets a deadline; the server's sweeper cancels the
+// socket of a session past its deadline, so a stalled request still gets its 408. No timer is
+// armed per request: that costs system calls, and this is the hot path.
 class session : public std::enable_shared_from_this<session> {
 public:
     session(tcp::socket socket, std::shared_ptr<shared_state> state)
-        : stream_(std::move(socket)), timer_(stream_.get_executor()), state_(std::move(state)),
+        : stream_(std::move(socket)), state_(std::move(state)),
           buffer_(state_->options.header_limit + state_->options.body_limit)
     {
         ++state_->connections;
@@ -100,7 +102,7 @@ private:
         parser_->body_limit(state_->options.body_limit);
         parser_->header_limit(static_cast<std::uint32_t>(state_->options.header_limit));
         waiting_for_request_ = true;
-        arm_timer(state_->options.idle_timeout);
+        set_deadline(state_->options.idle_timeout);
         // Pipelined bytes already in the buffer start the next request at once.
         if (buffer_.size() > 0) waiting_for_request_ = false;
         read_some();
@@ -116,7 +118,7 @@ private:
     {
         if (waiting_for_request_ && parser_->got_some()) {
             waiting_for_request_ = false;  // a request has started: it has read_timeout to arrive whole
-            arm_timer(state_->options.read_timeout);
+            set_deadline(state_->options.read_timeout);
         }
         if (ec == asio::error::operation_aborted && timed_out_)
             return parser_->got_some() ? answer_and_close(handler::transport_error(408)) : close();
@@ -127,7 +129,6 @@ private:
         if (ec) return parser_->got_some() ? answer_and_close(handler::transport_error(400)) : close();
         if (!parser_->is_done()) return read_some();
 
-        timer_.cancel();
         const auto& message = parser_->get();
         ++served_;
         const bool keep_alive = message.keep_alive() && !state_->stopping &&
@@ -135,23 +136,35 @@ private:
         write(state_->api(to_request(message)), keep_alive, message.version());
     }
 
-    void arm_timer(std::chrono::milliseconds after)
+    void set_deadline(std::chrono::milliseconds after)
     {
         timed_out_ = false;
-        timer_.expires_after(after);
-        timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-            if (ec) return;  // cancelled: the read finished in time
+        deadline_ = (std::chrono::steady_clock::now() + after).time_since_epoch().count();
+    }
+
+public:
+    // From the sweeper: past its deadline, the session's pending read or write is cancelled.
+    void check_deadline(std::chrono::steady_clock::time_point now)
+    {
+        const auto deadline = deadline_.load();
+        if (deadline == 0 || now.time_since_epoch().count() < deadline) return;
+        auto self = weak_from_this().lock();
+        if (!self) return;  // being destroyed
+        asio::dispatch(stream_.get_executor(), [self = std::move(self)] {
+            const auto d = self->deadline_.load();
+            if (d == 0 || std::chrono::steady_clock::now().time_since_epoch().count() < d) return;
+            self->deadline_ = 0;
             self->timed_out_ = true;
             beast::error_code ignored;
             self->stream_.socket().cancel(ignored);
         });
     }
 
+private:
     void answer_and_close(response answer) { write(std::move(answer), false, 11); }
 
     void write(response answer, bool keep_alive, unsigned version)
     {
-        timer_.cancel();
         auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
         out->version(version);
         out->result(static_cast<unsigned>(answer.status));
@@ -160,9 +173,9 @@ private:
         out->body() = std::move(answer.body);
         out->keep_alive(keep_alive);
         out->prepare_payload();
-        stream_.expires_after(state_->options.write_timeout);
+        set_deadline(state_->options.write_timeout);
         bhttp::async_write(stream_, *out, [self = shared_from_this(), out, keep_alive](beast::error_code ec, std::size_t) {
-            self->stream_.expires_never();
+            self->deadline_ = 0;
             if (ec || !keep_alive) return self->close();
             self->read_request();
         });
@@ -170,20 +183,20 @@ private:
 
     void close()
     {
-        timer_.cancel();
+        deadline_ = 0;
         beast::error_code ignored;
         stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
         stream_.socket().close(ignored);
     }
 
     beast::tcp_stream stream_;
-    asio::steady_timer timer_;
     std::shared_ptr<shared_state> state_;
     beast::flat_buffer buffer_;  // bounded: pipelined requests cannot pile up without limit
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
     std::size_t served_ = 0;
     bool waiting_for_request_ = false;
     bool timed_out_ = false;
+    std::atomic<std::chrono::steady_clock::rep> deadline_{0};  // 0: none
 };
 
 }  // namespace
@@ -194,10 +207,11 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     std::shared_ptr<shared_state> state;
     std::mutex run_mutex;
     std::function<void()> on_stop;  // run_until_signal's: cancel the signal wait
+    asio::steady_timer sweeper;       // checks the sessions' deadlines a few times a second
 
     impl(const handler& api, server_options options)
         : io(static_cast<int>(std::max<std::size_t>(1, options.threads))), acceptor(asio::make_strand(io)),
-          state(std::make_shared<shared_state>(api, std::move(options)))
+          state(std::make_shared<shared_state>(api, std::move(options))), sweeper(acceptor.get_executor())
     {
         const tcp::endpoint endpoint{asio::ip::make_address(state->options.address), state->options.port};
         acceptor.open(endpoint.protocol());
@@ -220,6 +234,28 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
         });
     }
 
+    // The deadlines are checked every quarter of the shortest timeout (10 ms to 250 ms), so a
+    // timeout fires at most that much late.
+    std::chrono::milliseconds sweep_interval() const
+    {
+        const auto& o = state->options;
+        const auto shortest = std::min({o.idle_timeout, o.read_timeout, o.write_timeout});
+        return std::clamp(shortest / 4, std::chrono::milliseconds{10}, std::chrono::milliseconds{250});
+    }
+
+    void sweep()
+    {
+        sweeper.expires_after(sweep_interval());
+        sweeper.async_wait([self = shared_from_this()](beast::error_code ec) {
+            if (ec) return;  // stopped
+            const auto now = std::chrono::steady_clock::now();
+            std::lock_guard lock{self->state->sessions_mutex};
+            for (auto* s : self->state->sessions) s->check_deadline(now);
+            // Once stopping, the sweeper ends with the last connection, so that run() returns.
+            if (!self->state->stopping || !self->state->sessions.empty()) self->sweep();
+        });
+    }
+
     void stop()
     {
         asio::post(acceptor.get_executor(), [self = shared_from_this()] {
@@ -233,6 +269,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
                     if (auto alive = s->weak_from_this().lock()) live.push_back(std::move(alive));
             }
             for (auto& s : live) s->stop();
+            if (live.empty()) self->sweeper.cancel();  // else it ends with the last connection
             if (self->on_stop) self->on_stop();
             self->state->log(log_level::info, "stopping: no new connections; finishing requests in flight");
         });
@@ -256,6 +293,7 @@ void server::run()
 {
     std::lock_guard lock{impl_->run_mutex};
     impl_->accept();
+    impl_->sweep();
     std::vector<std::thread> pool;
     for (std::size_t i = 1; i < std::max<std::size_t>(1, impl_->state->options.threads); ++i)
         pool.emplace_back([this] { impl_->io.run(); });

@@ -1,0 +1,229 @@
+// HTTP benchmarks: requests per second and p99 latency of list (50 charges) and acknowledge
+// (50 items) through the netflix_charges server on SQLite, against a bare Beast server that
+// answers constant bodies of the same sizes; same load generator (wrk), connections and
+// threads, same run. Prints `ratio <name> <value>` lines and the server's resident memory.
+#include <netflix_charges/http/handler.hpp>
+#include <netflix_charges/http/server.hpp>
+#include <netflix_charges/jwt_authenticator.hpp>
+#include <netflix_charges/netflix_charges.hpp>
+#include <netflix_charges/sqlite_store.hpp>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+namespace nc = netflix_charges;
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+const nc::operator_id op{"bench"};
+const std::string customer = "bench-customer";
+
+// The baseline: Beast's smallest asynchronous keep-alive server, answering a constant body.
+class bare_server {
+public:
+    bare_server(std::string list_body, std::string ack_body, std::size_t threads)
+        : list_body_(std::move(list_body)), ack_body_(std::move(ack_body)), io_(static_cast<int>(threads)),
+          acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0})
+    {
+        accept();
+        for (std::size_t i = 0; i < threads; ++i) pool_.emplace_back([this] { io_.run(); });
+    }
+    ~bare_server()
+    {
+        io_.stop();
+        for (auto& t : pool_) t.join();
+    }
+    unsigned short port() const { return acceptor_.local_endpoint().port(); }
+
+private:
+    struct session : std::enable_shared_from_this<session> {
+        beast::tcp_stream stream;
+        beast::flat_buffer buffer;
+        bhttp::request<bhttp::string_body> request;
+        bhttp::response<bhttp::string_body> response;
+        const bare_server& owner;
+        session(tcp::socket s, const bare_server& o) : stream(std::move(s)), owner(o) {}
+        void read()
+        {
+            request = {};
+            bhttp::async_read(stream, buffer, request, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                if (ec) return;
+                self->response = {bhttp::status::ok, self->request.version()};
+                self->response.set(bhttp::field::content_type, "application/json");
+                self->response.body() = self->request.method() == bhttp::verb::get ? self->owner.list_body_ : self->owner.ack_body_;
+                self->response.keep_alive(self->request.keep_alive());
+                self->response.prepare_payload();
+                bhttp::async_write(self->stream, self->response, [self](beast::error_code e, std::size_t) {
+                    if (!e) self->read();
+                });
+            });
+        }
+    };
+    void accept()
+    {
+        acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket s) {
+            if (!ec) std::make_shared<session>(std::move(s), *this)->read();
+            accept();
+        });
+    }
+    std::string list_body_, ack_body_;
+    asio::io_context io_;
+    tcp::acceptor acceptor_;
+    std::vector<std::thread> pool_;
+};
+
+struct load_result {
+    double requests_per_second = 0;
+    double p99_ms = 0;
+};
+
+double to_ms(const std::string& value, const std::string& unit)
+{
+    const double v = std::stod(value);
+    return unit == "us" ? v / 1000 : unit == "s" ? v * 1000 : v;
+}
+
+// Runs wrk against `url` with an optional Lua script; parses requests/s and the 99th percentile.
+load_result wrk(const std::string& url, const std::string& script, int connections, int seconds)
+{
+    const std::string command = "wrk -t2 -c" + std::to_string(connections) + " -d" + std::to_string(seconds) +
+                                "s --latency " + (script.empty() ? "" : "-s " + script + " ") + url + " 2>&1";
+    std::string output;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (!pipe) throw std::runtime_error("cannot run wrk");
+    char chunk[4096];
+    while (std::fgets(chunk, sizeof chunk, pipe)) output += chunk;
+    ::pclose(pipe);
+    load_result r;
+    std::smatch m;
+    if (std::regex_search(output, m, std::regex{R"(Requests/sec:\s+([0-9.]+))"})) r.requests_per_second = std::stod(m[1]);
+    if (std::regex_search(output, m, std::regex{R"(99%\s+([0-9.]+)(us|ms|s))"})) r.p99_ms = to_ms(m[1], m[2]);
+    if (r.requests_per_second == 0) throw std::runtime_error("wrk gave no figures:\n" + output);
+    return r;
+}
+
+long resident_kib()
+{
+    std::ifstream status{"/proc/self/status"};
+    for (std::string line; std::getline(status, line);)
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    return 0;
+}
+
+void write_file(const std::string& path, const std::string& text) { std::ofstream{path} << text; }
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    CLI::App app{"netflix_charges HTTP benchmarks (needs wrk)"};
+    std::string folder = (std::filesystem::temp_directory_path() / "netflix_charges_http_bench").string();
+    std::size_t charges = 1000000;
+    int seconds = 10;
+    int connections = 16;
+    int rounds = 3;
+    std::size_t threads = 2;
+    app.add_option("--dir", folder, "Where the database and wrk scripts are made");
+    app.add_option("--charges", charges, "Charges in the database (acknowledge takes from them)");
+    app.add_option("--seconds", seconds, "Length of each wrk run");
+    app.add_option("--connections", connections, "wrk connections");
+    app.add_option("--rounds", rounds, "Alternating rounds of list (the median counts)");
+    app.add_option("--threads", threads, "Server threads (both servers)");
+    CLI11_PARSE(app, argc, argv);
+    std::filesystem::remove_all(folder);
+    std::filesystem::create_directories(folder);
+
+    const auto db = folder + "/bench.db";
+    nc::sqlite_store store{db};
+    nc::charges_service service{store};
+    nc::jwt_options auth_options;
+    auth_options.password_iterations = 1000;
+    nc::jwt_authenticator auth{store, auth_options};
+    auth.add_user(op, "bench", "", "bench-password");
+    const auto token = auth.login("bench", "bench-password", "bench", std::nullopt).token;
+    const auto start = *nc::parse_timestamp("2026-01-01T00:00:00");
+    for (std::size_t first = 0; first < charges; first += 10000) {
+        auto chunk = nc::sample_charges(first, std::min<std::size_t>(10000, charges - first), start);
+        for (auto& c : chunk) c.billing_system_customer_identifier = customer;
+        service.issue_many(op, chunk);
+    }
+    std::printf("database: %zu charges\n", charges);
+
+    nc::http::handler api{service, auth};
+    nc::http::server_options server_options;
+    server_options.port = 0;
+    server_options.threads = threads;
+    nc::http::server server{api, server_options};
+    std::thread runner{[&] { server.run(); }};
+    const std::string ours = "http://127.0.0.1:" + std::to_string(server.port());
+    const std::string list_path = "/crmapi/rest/v2/netflix/charges/list?token=" + token +
+                                  "&number_of_results=50&charge_status=NOT_PROCESSED&offset=0";
+
+    // The bare server answers bodies of the same sizes as ours.
+    const auto list_body = api({"GET", list_path, {}, {}}).body;
+    std::printf("list answer: %zu bytes\n", list_body.size());
+    const std::string ack_body = R"({"data":{"failed_charges_set":[]},"status":{"code":"OK","description":"","message":""}})";
+    bare_server bare{list_body, ack_body, threads};
+    const std::string baseline = "http://127.0.0.1:" + std::to_string(bare.port());
+
+    // Each wrk thread acknowledges its own run of 50 charges per request, spread apart so none
+    // meet: requests are real work (a commit each), never replays. So acknowledge runs one round.
+    const auto ack_script = folder + "/acknowledge.lua";
+    write_file(ack_script, R"(
+local counter = 0
+local threads = 0
+function setup(thread) thread:set("id", threads); threads = threads + 1 end
+function request()
+  local first = (id * )" + std::to_string(charges / 2) + R"() + counter * 50
+  counter = counter + 1
+  local items = {}
+  for i = 0, 49 do
+    items[#items + 1] = string.format('{"number":"I%010d","billing_system_customer_identifier":")" + customer +
+                                R"(","reference_number":"B%d-%d"}', first + i, id, first + i)
+  end
+  local body = '{"token":")" + token + R"(","acknowledged_charges_set":[' .. table.concat(items, ",") .. ']}'
+  return wrk.format("POST", "/crmapi/rest/v2/netflix/charges/acknowledge", {["Content-Type"] = "application/json"}, body)
+end
+)");
+
+    // Alternating rounds, so that both servers see the same machine; the median round counts.
+    auto median_of = [&](const std::string& our_url, const std::string& bare_url, const std::string& script, int count) {
+        std::vector<std::pair<load_result, load_result>> runs;
+        for (int round = 0; round < count; ++round)
+            runs.emplace_back(wrk(our_url, script, connections, seconds), wrk(bare_url, script, connections, seconds));
+        std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) {
+            return a.first.requests_per_second / a.second.requests_per_second <
+                   b.first.requests_per_second / b.second.requests_per_second;
+        });
+        return runs[runs.size() / 2];
+    };
+    const auto [list_ours, list_bare] = median_of(ours + list_path, baseline + list_path, "", rounds);
+    const long rss = resident_kib();  // after reading from the 1M-charge database
+    const auto [ack_ours, ack_bare] = median_of(ours, baseline, ack_script, 1);
+
+    std::printf("list 50:        ours %.0f req/s p99 %.2f ms; bare Beast %.0f req/s p99 %.2f ms\n",
+                list_ours.requests_per_second, list_ours.p99_ms, list_bare.requests_per_second, list_bare.p99_ms);
+    std::printf("acknowledge 50: ours %.0f req/s p99 %.2f ms; bare Beast %.0f req/s p99 %.2f ms\n",
+                ack_ours.requests_per_second, ack_ours.p99_ms, ack_bare.requests_per_second, ack_bare.p99_ms);
+    std::printf("resident memory with %zu charges: %.1f MiB\n", charges, static_cast<double>(rss) / 1024);
+    std::printf("ratio list_vs_bare_beast %.3f\n", list_ours.requests_per_second / list_bare.requests_per_second);
+    std::printf("ratio acknowledge_vs_bare_beast %.3f\n", ack_ours.requests_per_second / ack_bare.requests_per_second);
+    std::printf("ratio list_p99_vs_bare_beast %.3f\n", list_ours.p99_ms / list_bare.p99_ms);
+
+    server.stop();
+    runner.join();
+    std::filesystem::remove_all(folder);
+    return 0;
+}
