@@ -193,18 +193,17 @@ struct handler::impl {
     }
 
     // `fields_set`: comma-separated wire names, each known, in the order given.
-    static std::vector<std::string_view> requested_fields(std::string_view text)
+    static std::vector<charge_field> requested_fields(std::string_view text)
     {
-        std::vector<std::string_view> fields;
+        std::vector<charge_field> fields;
         while (!text.empty()) {
             const auto comma = text.find(',');
             auto name = text.substr(0, comma);
             while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
             while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
-            const auto& known = charge_fields();
-            const auto it = std::find(known.begin(), known.end(), name);
-            if (it == known.end()) throw error{errc::invalid_parameter, "fields_set", "unknown field " + std::string{name}};
-            if (std::find(fields.begin(), fields.end(), *it) == fields.end()) fields.push_back(*it);
+            const auto field = parse_charge_field(name);
+            if (!field) throw error{errc::invalid_parameter, "fields_set", "unknown field " + std::string{name}};
+            if (std::find(fields.begin(), fields.end(), *field) == fields.end()) fields.push_back(*field);
             text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
         }
         if (fields.empty()) throw error{errc::missing_parameter, "fields_set"};

@@ -3,7 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
-#include <array>
+#include <iterator>
 
 namespace netflix_charges::http::detail {
 
@@ -15,33 +15,34 @@ void append_time_or_null(std::string& out, const std::optional<timestamp>& t)
     else out += "null";
 }
 
+constexpr std::string_view field_names[] = {
+    "number", "billing_system_customer_identifier", "amount", "currency", "local_currency_amount", "local_currency",
+    "paid_through_date", "charge_status", "received_on", "set_as_approved_on", "set_as_declined_on",
+    "set_as_bad_request_on", "set_as_rejected_request_on"};
+
 // One field's value, as JSON text appended to `out`.
-void append_field_value(std::string& out, const charge& c, std::string_view field)
+void append_field_value(std::string& out, const charge& c, charge_field field)
 {
-    if (field == "number") return append_quoted(out, c.number);
-    if (field == "billing_system_customer_identifier") return append_quoted(out, c.billing_system_customer_identifier);
-    if (field == "amount") {
-        out += c.amount.to_string();  // plain decimal notation, never a double
-        return;
-    }
-    if (field == "currency") return append_quoted(out, c.currency);
-    if (field == "local_currency_amount") {
+    switch (field) {
+    case charge_field::number: return append_quoted(out, c.number);
+    case charge_field::billing_system_customer_identifier: return append_quoted(out, c.billing_system_customer_identifier);
+    case charge_field::amount: out += c.amount.to_string(); return;  // plain decimal notation, never a double
+    case charge_field::currency: return append_quoted(out, c.currency);
+    case charge_field::local_currency_amount:
         out += c.local_currency_amount ? c.local_currency_amount->to_string() : "null";
         return;
-    }
-    if (field == "local_currency") {
+    case charge_field::local_currency:
         if (c.local_currency) return append_quoted(out, *c.local_currency);
         out += "null";
         return;
+    case charge_field::paid_through_date: return append_quoted(out, format_date(c.paid_through_date));
+    case charge_field::charge_status: return append_quoted(out, to_string(c.status));
+    case charge_field::received_on: return append_quoted(out, format_timestamp(c.received_on));
+    case charge_field::set_as_approved_on: return append_time_or_null(out, c.set_as_approved_on);
+    case charge_field::set_as_declined_on: return append_time_or_null(out, c.set_as_declined_on);
+    case charge_field::set_as_bad_request_on: return append_time_or_null(out, c.set_as_bad_request_on);
+    case charge_field::set_as_rejected_request_on: return append_time_or_null(out, c.set_as_rejected_request_on);
     }
-    if (field == "paid_through_date") return append_quoted(out, format_date(c.paid_through_date));
-    if (field == "charge_status") return append_quoted(out, to_string(c.status));
-    if (field == "received_on") return append_quoted(out, format_timestamp(c.received_on));
-    if (field == "set_as_approved_on") return append_time_or_null(out, c.set_as_approved_on);
-    if (field == "set_as_declined_on") return append_time_or_null(out, c.set_as_declined_on);
-    if (field == "set_as_bad_request_on") return append_time_or_null(out, c.set_as_bad_request_on);
-    if (field == "set_as_rejected_request_on") return append_time_or_null(out, c.set_as_rejected_request_on);
-    out += "null";
 }
 
 bool needs_escaping(std::string_view text)
@@ -92,16 +93,26 @@ std::string envelope(std::string_view data_json, std::string_view code, std::str
     return out;
 }
 
-const std::vector<std::string_view>& charge_fields()
+const std::vector<charge_field>& charge_fields()
 {
-    static const std::vector<std::string_view> fields{
-        "number", "billing_system_customer_identifier", "amount", "currency", "local_currency_amount",
-        "local_currency", "paid_through_date", "charge_status", "received_on", "set_as_approved_on",
-        "set_as_declined_on", "set_as_bad_request_on", "set_as_rejected_request_on"};
-    return fields;
+    static const std::vector<charge_field> all = [] {
+        std::vector<charge_field> fields;
+        for (std::size_t i = 0; i < std::size(field_names); ++i) fields.push_back(static_cast<charge_field>(i));
+        return fields;
+    }();
+    return all;
 }
 
-void append_charge_json(std::string& out, const charge& c, const std::vector<std::string_view>& fields)
+std::string_view wire_name(charge_field f) { return field_names[static_cast<std::size_t>(f)]; }
+
+std::optional<charge_field> parse_charge_field(std::string_view name)
+{
+    for (std::size_t i = 0; i < std::size(field_names); ++i)
+        if (field_names[i] == name) return static_cast<charge_field>(i);
+    return std::nullopt;
+}
+
+void append_charge_json(std::string& out, const charge& c, const std::vector<charge_field>& fields)
 {
     out += '{';
     bool first = true;
@@ -109,7 +120,7 @@ void append_charge_json(std::string& out, const charge& c, const std::vector<std
         if (!first) out += ',';
         first = false;
         out += '"';
-        out += field;  // wire names need no escaping
+        out += wire_name(field);  // wire names need no escaping
         out += "\":";
         append_field_value(out, c, field);
     }

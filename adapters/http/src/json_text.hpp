@@ -20,10 +20,28 @@ void append_quoted(std::string& out, std::string_view text);
 std::string envelope(std::string_view data_json, std::string_view code = "OK", std::string_view description = "",
                      std::string_view message = "");
 
-// The wire names of a charge's fields, in the order they are written.
-const std::vector<std::string_view>& charge_fields();
+// A charge's fields on the wire, in the order they are written.
+enum class charge_field {
+    number,
+    billing_system_customer_identifier,
+    amount,
+    currency,
+    local_currency_amount,
+    local_currency,
+    paid_through_date,
+    charge_status,
+    received_on,
+    set_as_approved_on,
+    set_as_declined_on,
+    set_as_bad_request_on,
+    set_as_rejected_request_on,
+};
 
-// Appends a charge as a JSON object with only `fields` (wire names, each one of charge_fields()).
-void append_charge_json(std::string& out, const charge& c, const std::vector<std::string_view>& fields);
+const std::vector<charge_field>& charge_fields();  // all of them, in order
+std::string_view wire_name(charge_field f);
+std::optional<charge_field> parse_charge_field(std::string_view name);
+
+// Appends a charge as a JSON object with only `fields`.
+void append_charge_json(std::string& out, const charge& c, const std::vector<charge_field>& fields);
 
 }  // namespace netflix_charges::http::detail
