@@ -255,3 +255,43 @@ TEST_CASE_METHOD(fixture, "stop lets a request in flight finish, closes idle con
     CHECK(service.find(op, "I1")->acknowledged);
     s.reset();  // run() returned: the destructor's join does not hang
 }
+
+TEST_CASE_METHOD(fixture, "accept and decline over a socket: racing clients decide each charge exactly once",
+                 "[http][server][concurrency]")
+{
+    for (int i = 0; i < 100; ++i) service.issue(op, a_charge("D" + std::to_string(100 + i)));
+    running_server s{*api, {}};
+    std::atomic<int> accepted{0};
+    std::atomic<int> declined{0};
+    std::atomic<int> bad_answers{0};
+    auto client = [&](const std::string& path, const std::string& set, std::atomic<int>& applied) {
+        raw_connection c{s.port()};
+        for (int start = 0; start < 100; start += 25) {
+            std::string items;
+            for (int k = 0; k < 25; ++k)
+                items += std::string{k ? "," : ""} + R"({"number":"D)" + std::to_string(100 + start + k) +
+                         R"(","billing_system_customer_identifier":"customer-1"})";
+            c.send(post_request(base + path, items_body(set, items)));
+            const auto r = c.read_response();
+            if (!r) {
+                ++bad_answers;
+                return;
+            }
+            const auto body = json::parse(r->body);
+            const auto& failed = body.at("data").at("failed_charges_set").as_array();
+            for (const auto& f : failed)
+                if (f.at("error_code") != "5") ++bad_answers;
+            applied += static_cast<int>(25 - failed.size());
+        }
+    };
+    std::thread a{[&] { client("netflix/charges/accept", "accepted_charges_set", accepted); }};
+    std::thread d{[&] { client("netflix/charges/decline", "declined_charges_set", declined); }};
+    a.join();
+    d.join();
+    CHECK(bad_answers == 0);
+    CHECK(accepted + declined == 100);
+    int approved = 0;
+    for (int i = 0; i < 100; ++i)
+        if (service.find(op, "D" + std::to_string(100 + i))->status == charge_status::approved) ++approved;
+    CHECK(approved == accepted);
+}
