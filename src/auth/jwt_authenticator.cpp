@@ -6,6 +6,7 @@
 #include "crypto.hpp"
 #include "jwt.hpp"
 #include "password_hash.hpp"
+#include "verified_token_cache.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -32,6 +33,7 @@ struct jwt_authenticator::impl {
 
     std::mutex keys_mutex;
     std::vector<signing_key_record> keys;  // newest first: keys.front() signs
+    verified_token_cache verified;
 
     impl(credential_store& s, jwt_options o, const clock& t) : store(s), options(std::move(o)), time(t) {}
 
@@ -86,9 +88,14 @@ struct jwt_authenticator::impl {
     // Verifies and also returns the token's jti and expiry (for release).
     token_check check(std::string_view token, std::string* jti = nullptr, timestamp* expires = nullptr)
     {
-        const auto decoded = jwt::decode(token, [&](const auto& kid) { return secret_for(kid, true); });
-        if (decoded.rejection != token_rejection::none) return {std::nullopt, decoded.rejection};
-        const auto& c = decoded.values;
+        auto known = verified.find(token);
+        if (!known) {
+            auto decoded = jwt::decode(token, [&](const auto& kid) { return secret_for(kid, true); });
+            if (decoded.rejection != token_rejection::none) return {std::nullopt, decoded.rejection};
+            verified.remember(token, decoded.values);
+            known = std::move(decoded.values);
+        }
+        const auto& c = *known;
         const std::int64_t now = seconds_of(time.now());
         if (c.exp <= now) return {std::nullopt, token_rejection::expired};
         if (c.iat > now + options.clock_skew.count()) return {std::nullopt, token_rejection::issued_in_future};

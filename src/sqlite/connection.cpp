@@ -210,7 +210,8 @@ connection::connection(const std::string& path, const sqlite_options& options)
       charge_by_reference_(db_, select_charges("FROM reference_numbers r JOIN charges c ON c.id = r.charge_id "
                                                "WHERE r.operator_id = ?1 AND r.reference_number = ?2")),
       list_unacknowledged_(db_, list_unacknowledged_sql()),
-      is_token_revoked_(db_, "SELECT 1 FROM revoked_tokens WHERE jti = ?1")
+      is_token_revoked_(db_, "SELECT 1 FROM revoked_tokens WHERE jti = ?1"),
+      data_version_(db_, "PRAGMA data_version")
 {
 }
 
@@ -317,21 +318,38 @@ std::optional<charge> connection::charge_by_reference(std::int64_t operator_row,
 std::vector<charge> connection::list_unacknowledged(std::int64_t operator_row, status_class cls, std::int64_t offset,
                                                     std::int64_t limit)
 {
+    validate_cache();
+    const list_page_key key{operator_row, cls == status_class::processed, offset, limit};
+    if (const auto* page = cache_.page(key)) return *page;
     statement_use use{list_unacknowledged_};
     use->bind(1, operator_row);
-    use->bind(2, cls == status_class::processed ? 1 : 0);
+    use->bind(2, key.processed ? 1 : 0);
     use->bind(3, limit);
     use->bind(4, offset);
     std::vector<charge> found;
     while (use->executeStep()) found.push_back(read_charge(*use));
+    cache_.remember_page(key, found);
     return found;
 }
 
 bool connection::is_token_revoked(const std::string& jti)
 {
+    validate_cache();
+    if (cache_.known_unrevoked(jti)) return false;
     statement_use use{is_token_revoked_};
     use->bindNoCopy(1, jti);
-    return use->executeStep();
+    if (use->executeStep()) return true;
+    cache_.remember_unrevoked(jti);
+    return false;
+}
+
+// The data_version is read before the cached query runs, so a commit in between makes the
+// cache look older than it is, never newer.
+void connection::validate_cache()
+{
+    statement_use use{data_version_};
+    use->executeStep();
+    cache_.validate(use->getColumn(0).getInt64());
 }
 
 }  // namespace netflix_charges::sqlite_detail

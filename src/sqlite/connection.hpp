@@ -7,6 +7,8 @@
 #include <netflix_charges/charge_store.hpp>
 #include <netflix_charges/sqlite_store.hpp>
 
+#include "read_cache.hpp"
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
@@ -41,11 +43,13 @@ public:
 
     std::optional<charge> charge_by_number(std::int64_t operator_row, const std::string& number);
     std::optional<charge> charge_by_reference(std::int64_t operator_row, const std::string& reference);
+    // Answered from the read cache while the database is unchanged.
     std::vector<charge> list_unacknowledged(std::int64_t operator_row, status_class cls, std::int64_t offset,
                                             std::int64_t limit);
-
-    // Every authenticated call asks this, so it is prepared once like the batch statements.
     bool is_token_revoked(const std::string& jti);
+
+    // Called before this connection writes: its own commits do not change its data_version.
+    void forget_cached_reads() { cache_.clear(); }
 
 private:
     SQLite::Database db_;
@@ -61,6 +65,10 @@ private:
     SQLite::Statement charge_by_reference_;
     SQLite::Statement list_unacknowledged_;
     SQLite::Statement is_token_revoked_;
+    SQLite::Statement data_version_;
+    read_cache cache_;
+
+    void validate_cache();
 };
 
 // The list query (for a test that checks its plan is a range scan of the list index).

@@ -156,6 +156,7 @@ struct sqlite_store::impl {
     {
         std::lock_guard write_lock{write_mutex};
         with_connection([&](connection& conn) {
+            conn.forget_cached_reads();
             sqlite_detail::immediate_transaction transaction{conn.database()};
             work(conn);
             transaction.commit();

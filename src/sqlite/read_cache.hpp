@@ -1,0 +1,94 @@
+#pragma once
+
+// What one connection has read and may answer again without asking SQLite, for as long as the
+// database has not changed since. A billing system polls the same list page and presents the
+// same token over and over; between two changes, the answers are the same.
+//
+// Validity: before every cached read the connection asks `PRAGMA data_version`, which changes
+// whenever another connection — of this store, of another store on the file, of another
+// process — has committed; the cache forgets everything then. The connection's own commits do
+// not change its data_version, so every write transaction clears its cache first.
+
+#include <netflix_charges/charge.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace netflix_charges::sqlite_detail {
+
+// The parameters of one list query.
+struct list_page_key {
+    std::int64_t operator_row = 0;
+    bool processed = false;
+    std::int64_t offset = 0;
+    std::int64_t limit = 0;
+
+    bool operator==(const list_page_key& other) const
+    {
+        return operator_row == other.operator_row && processed == other.processed && offset == other.offset &&
+               limit == other.limit;
+    }
+};
+
+struct list_page_key_hash {
+    std::size_t operator()(const list_page_key& key) const
+    {
+        std::size_t h = std::hash<std::int64_t>{}(key.operator_row);
+        for (const std::int64_t part : {std::int64_t{key.processed}, key.offset, key.limit})
+            h = h * 1000003u ^ std::hash<std::int64_t>{}(part);
+        return h;
+    }
+};
+
+class read_cache {
+public:
+    // Bounds on what one connection keeps (a page holds at most max_batch_items charges).
+    static constexpr std::size_t max_pages = 64;
+    static constexpr std::size_t max_unrevoked_tokens = 4096;
+
+    // Forgets everything unless `data_version` is the one the cache was filled under.
+    void validate(std::int64_t data_version)
+    {
+        if (data_version_ != data_version) clear();
+        data_version_ = data_version;
+    }
+
+    void clear()
+    {
+        pages_.clear();
+        unrevoked_tokens_.clear();
+    }
+
+    const std::vector<charge>* page(const list_page_key& key) const
+    {
+        const auto it = pages_.find(key);
+        return it == pages_.end() ? nullptr : &it->second;
+    }
+
+    void remember_page(const list_page_key& key, const std::vector<charge>& page)
+    {
+        if (pages_.size() >= max_pages) pages_.clear();
+        pages_.insert_or_assign(key, page);
+    }
+
+    bool known_unrevoked(const std::string& jti) const { return unrevoked_tokens_.count(jti) != 0; }
+
+    void remember_unrevoked(const std::string& jti)
+    {
+        if (unrevoked_tokens_.size() >= max_unrevoked_tokens) unrevoked_tokens_.clear();
+        unrevoked_tokens_.insert(jti);
+    }
+
+private:
+    std::optional<std::int64_t> data_version_;
+    std::unordered_map<list_page_key, std::vector<charge>, list_page_key_hash> pages_;
+    std::unordered_set<std::string> unrevoked_tokens_;
+};
+
+}  // namespace netflix_charges::sqlite_detail

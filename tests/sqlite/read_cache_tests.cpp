@@ -1,0 +1,136 @@
+// The read cache (src/sqlite/read_cache.hpp): a list page or a token's revocation state is
+// answered again from memory only while nothing has been committed since — by another
+// process, another store on the file, or the same connection.
+#include "sqlite_fixture.hpp"
+
+#include "child_process.hpp"
+
+#include <netflix_charges/jwt_authenticator.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace sqlite_tests;
+
+namespace {
+
+const operator_id op{"op"};
+
+std::vector<std::string> numbers_listed(charges_service& service)
+{
+    std::vector<std::string> numbers;
+    for (const auto& c : service.list(as_caller(op), list_request{})) numbers.push_back(c.number);
+    return numbers;
+}
+
+sqlite_options one_connection()
+{
+    sqlite_options options;
+    options.connections = 1;  // every call on the same connection, so its cache is the one asked
+    return options;
+}
+
+jwt_options fast_hashes()
+{
+    jwt_options o;
+    o.password_iterations = 1000;
+    return o;
+}
+
+// A store on a new file whose calls all share one connection, with `count` charges issued.
+struct polled_store {
+    test_support::temporary_directory folder;
+    std::string path = folder.file("cache.db");
+    sqlite_store store{path, one_connection()};
+    charges_service service{store};
+
+    explicit polled_store(int count) { issue_numbered(service, op, count); }
+};
+
+void require_success(test_support::child_process& child)
+{
+    const int status = child.wait();
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("a list read again after another process acknowledged a charge no longer shows it",
+          "[sqlite][read cache]")
+{
+    polled_store polled{3};
+    auto& service = polled.service;
+    REQUIRE(numbers_listed(service) == std::vector<std::string>{"C000000", "C000001", "C000002"});
+    REQUIRE(numbers_listed(service).size() == 3);  // the second answer came from the cache
+
+    test_support::child_process other{[&](int) {
+        sqlite_store other_store{polled.path};
+        charges_service other_service{other_store};
+        const auto result = other_service.acknowledge(as_caller(op), {{"C000001", "customer-1", "R-1"}});
+        return result.failed.empty() ? 0 : 1;
+    }};
+    require_success(other);
+
+    CHECK(numbers_listed(service) == std::vector<std::string>{"C000000", "C000002"});
+}
+
+TEST_CASE("a list read again after the same connection acknowledged a charge no longer shows it",
+          "[sqlite][read cache]")
+{
+    polled_store polled{3};
+    auto& service = polled.service;
+    REQUIRE(numbers_listed(service).size() == 3);
+
+    REQUIRE(service.acknowledge(as_caller(op), {{"C000000", "customer-1", "R-1"}}).failed.empty());
+    CHECK(numbers_listed(service) == std::vector<std::string>{"C000001", "C000002"});
+
+    service.issue(op, a_charge("C000009"));
+    CHECK(numbers_listed(service) == std::vector<std::string>{"C000001", "C000002", "C000009"});
+}
+
+TEST_CASE("a list read again after another store in the process issued a charge shows it", "[sqlite][read cache]")
+{
+    polled_store polled{2};
+    auto& service = polled.service;
+    REQUIRE(numbers_listed(service).size() == 2);
+
+    sqlite_store other_store{polled.path};
+    charges_service other_service{other_store};
+    other_service.issue(op, a_charge("C000005"));
+    CHECK(numbers_listed(service) == std::vector<std::string>{"C000000", "C000001", "C000005"});
+}
+
+TEST_CASE("a token verified before another process released it is refused at once", "[sqlite][read cache][auth]")
+{
+    test_support::temporary_directory folder;
+    const auto path = folder.file("cache.db");
+    sqlite_store store{path, one_connection()};
+    jwt_authenticator auth{store, fast_hashes()};
+    auth.add_user(op, "billing", "", "correct horse");
+    const auto token = auth.login("billing", "correct horse", "op", std::nullopt).token;
+    REQUIRE(auth.verify(token).who);
+    REQUIRE(auth.verify(token).who);  // the second check used the caches
+
+    test_support::child_process other{[&](int) {
+        sqlite_store other_store{path};
+        jwt_authenticator other_auth{other_store, fast_hashes()};
+        other_auth.release(token);
+        return 0;
+    }};
+    require_success(other);
+
+    CHECK(auth.verify(token).rejection == token_rejection::revoked);
+}
+
+TEST_CASE("a token verified before the same connection released it is refused at once", "[sqlite][read cache][auth]")
+{
+    test_support::temporary_directory folder;
+    sqlite_store store{folder.file("cache.db"), one_connection()};
+    jwt_authenticator auth{store, fast_hashes()};
+    auth.add_user(op, "billing", "", "correct horse");
+    const auto token = auth.login("billing", "correct horse", "op", std::nullopt).token;
+    REQUIRE(auth.verify(token).who);
+
+    auth.release(token);
+    CHECK(auth.verify(token).rejection == token_rejection::revoked);
+}
