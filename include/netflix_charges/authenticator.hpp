@@ -1,5 +1,6 @@
 #pragma once
 
+#include <netflix_charges/export.hpp>
 #include <netflix_charges/calendar.hpp>
 #include <netflix_charges/identity.hpp>
 
@@ -24,7 +25,7 @@ enum class token_rejection {
     revoked,                // released
 };
 
-std::string_view to_string(token_rejection r);
+NETFLIX_CHARGES_EXPORT std::string_view to_string(token_rejection r);
 
 struct token_check {
     std::optional<identity> who;  // set exactly when accepted
@@ -40,7 +41,7 @@ struct issued_token {
 // The three ways in of CRM.COM (authentication/token, authentication/web_api_key/token,
 // authentication/token/release) and the check of a token on every call. A host CRM with its
 // own identity system implements this; `jwt_authenticator` is the built-in one.
-class authenticator {
+class NETFLIX_CHARGES_EXPORT authenticator {
 public:
     virtual ~authenticator() = default;
 

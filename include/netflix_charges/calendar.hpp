@@ -1,5 +1,6 @@
 #pragma once
 
+#include <netflix_charges/export.hpp>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -24,11 +25,11 @@ struct date {
 };
 
 // `YYYY-MM-DD`; nothing for any other text or an impossible date (2026-02-30).
-std::optional<date> parse_date(std::string_view text);
-std::string format_date(const date& d);
+NETFLIX_CHARGES_EXPORT std::optional<date> parse_date(std::string_view text);
+NETFLIX_CHARGES_EXPORT std::string format_date(const date& d);
 
 // `YYYY-MM-DDTHH:MM:SS`, UTC, years 1970 to 9999; nothing for any other text.
-std::optional<timestamp> parse_timestamp(std::string_view text);
-std::string format_timestamp(timestamp t);
+NETFLIX_CHARGES_EXPORT std::optional<timestamp> parse_timestamp(std::string_view text);
+NETFLIX_CHARGES_EXPORT std::string format_timestamp(timestamp t);
 
 }  // namespace netflix_charges

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <netflix_charges/export.hpp>
 #include <netflix_charges/calendar.hpp>
 #include <netflix_charges/decimal.hpp>
 
@@ -25,11 +26,11 @@ enum class status_class {
 };
 
 // Wire names: "PENDING", "APPROVED", ...; "NOT_PROCESSED", "PROCESSED".
-std::string_view to_string(charge_status s);
-std::optional<charge_status> parse_charge_status(std::string_view text);
-std::string_view to_string(status_class c);
-std::optional<status_class> parse_status_class(std::string_view text);
-status_class class_of(charge_status s);
+NETFLIX_CHARGES_EXPORT std::string_view to_string(charge_status s);
+NETFLIX_CHARGES_EXPORT std::optional<charge_status> parse_charge_status(std::string_view text);
+NETFLIX_CHARGES_EXPORT std::string_view to_string(status_class c);
+NETFLIX_CHARGES_EXPORT std::optional<status_class> parse_status_class(std::string_view text);
+NETFLIX_CHARGES_EXPORT status_class class_of(charge_status s);
 
 // What the host CRM hands over when a charge arrives (`charges_service::issue`).
 struct new_charge {
@@ -87,10 +88,10 @@ struct charge {
     std::optional<operator_decision> decision;
 };
 
-bool operator==(const charge& a, const charge& b);
+NETFLIX_CHARGES_EXPORT bool operator==(const charge& a, const charge& b);
 inline bool operator!=(const charge& a, const charge& b) { return !(a == b); }
 
 // The `set_as_..._on` field that belongs to a terminal status (nothing for PENDING).
-std::optional<timestamp>* status_timestamp(charge& c, charge_status s);
+NETFLIX_CHARGES_EXPORT std::optional<timestamp>* status_timestamp(charge& c, charge_status s);
 
 }  // namespace netflix_charges

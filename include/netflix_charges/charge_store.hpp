@@ -1,5 +1,6 @@
 #pragma once
 
+#include <netflix_charges/export.hpp>
 #include <netflix_charges/charge.hpp>
 #include <netflix_charges/operator_id.hpp>
 
@@ -40,11 +41,11 @@ struct charge_update {
 
 // Applies an update to a charge as it is held in memory: for stores that read, change and
 // write whole charges.
-void apply_update(charge& c, const charge_update& update);
+NETFLIX_CHARGES_EXPORT void apply_update(charge& c, const charge_update& update);
 
 // The distinct reference numbers an update gives its charge, or a charge holds (zero to two).
-std::vector<std::string> references_of(const charge_update& update);
-std::vector<std::string> references_of(const charge& c);
+NETFLIX_CHARGES_EXPORT std::vector<std::string> references_of(const charge_update& update);
+NETFLIX_CHARGES_EXPORT std::vector<std::string> references_of(const charge& c);
 
 // What one atomic write stores: new charges (numbers the snapshot did not have) and changes
 // to charges of the snapshot.
@@ -63,7 +64,7 @@ using write_planner = std::function<batch_writes(const batch_snapshot&)>;
 //
 // Every change goes through `write`: a SQL store implements it as one transaction of a few
 // statements (read the keys' rows and reference numbers, call the planner, write, commit).
-class charge_store {
+class NETFLIX_CHARGES_EXPORT charge_store {
 public:
     virtual ~charge_store() = default;
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <netflix_charges/export.hpp>
 #include <netflix_charges/calendar.hpp>
 #include <netflix_charges/operator_id.hpp>
 
@@ -36,7 +37,7 @@ struct signing_key_record {
 
 // The storage port for accounts and tokens. The in-memory and SQLite stores implement it
 // next to charge_store. Faults are `netflix_charges::error` with `errc::storage_failure`.
-class credential_store {
+class NETFLIX_CHARGES_EXPORT credential_store {
 public:
     virtual ~credential_store() = default;
 

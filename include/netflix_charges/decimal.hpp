@@ -1,5 +1,6 @@
 #pragma once
 
+#include <netflix_charges/export.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,7 +14,7 @@ namespace netflix_charges {
 // **Example**:
 //   auto price = netflix_charges::decimal::parse("9.99");   // units 999, scale 2
 //   price->to_string();                                     // "9.99"
-class decimal {
+class NETFLIX_CHARGES_EXPORT decimal {
 public:
     // At most this many digits after the decimal point.
     static constexpr int max_scale = 6;
@@ -34,7 +35,7 @@ public:
     bool is_negative() const { return units_ < 0; }
 
     // Numeric comparison: 9.9 == 9.90.
-    friend int compare(const decimal& a, const decimal& b);
+    friend NETFLIX_CHARGES_EXPORT int compare(const decimal& a, const decimal& b);
     friend bool operator==(const decimal& a, const decimal& b) { return compare(a, b) == 0; }
     friend bool operator!=(const decimal& a, const decimal& b) { return compare(a, b) != 0; }
     friend bool operator<(const decimal& a, const decimal& b) { return compare(a, b) < 0; }

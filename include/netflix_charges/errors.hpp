@@ -1,5 +1,6 @@
 #pragma once
 
+#include <netflix_charges/export.hpp>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -34,7 +35,7 @@ enum class errc {
     internal_error,           // a bug: nothing of the call was applied
 };
 
-const std::error_category& error_category() noexcept;
+NETFLIX_CHARGES_EXPORT const std::error_category& error_category() noexcept;
 
 inline std::error_code make_error_code(errc e) noexcept
 {
@@ -42,20 +43,20 @@ inline std::error_code make_error_code(errc e) noexcept
 }
 
 // True for codes 1 to 7: a failure of one item, reported as a value.
-bool is_item_error(errc e) noexcept;
+NETFLIX_CHARGES_EXPORT bool is_item_error(errc e) noexcept;
 
 // The stable machine code on the wire: "1".."7" per item; upper-case words
 // ("MISSING_PARAMETER", "STORAGE_FAILURE", ...) for request-level errors.
-std::string_view wire_code(errc e) noexcept;
+NETFLIX_CHARGES_EXPORT std::string_view wire_code(errc e) noexcept;
 
 // The human-readable description, e.g. code 1's is the CRM.COM sentence
 // "The specified charge was not issued for the specified customer".
-std::string_view description(errc e) noexcept;
+NETFLIX_CHARGES_EXPORT std::string_view description(errc e) noexcept;
 
 // A whole call failed and applied nothing. `field()` names the field or parameter at fault
 // in the CRM.COM API's own words ("number_of_results", "declined_charges_set[3].number"),
 // or is empty when no single field is.
-class error : public std::system_error {
+class NETFLIX_CHARGES_EXPORT error : public std::system_error {
 public:
     error(errc code, std::string field, const std::string& detail = {});
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <netflix_charges/export.hpp>
 #include <netflix_charges/authenticator.hpp>
 #include <netflix_charges/clock.hpp>
 #include <netflix_charges/credential_store.hpp>
@@ -48,7 +49,7 @@ struct new_api_key {
 //   netflix_charges::jwt_authenticator auth{store};
 //   auth.add_user(netflix_charges::operator_id{"ps_dev"}, "billing", "1", "a long password");
 //   auto token = auth.login("billing", "a long password", "ps_dev", std::nullopt).token;
-class jwt_authenticator final : public authenticator {
+class NETFLIX_CHARGES_EXPORT jwt_authenticator final : public authenticator {
 public:
     // Neither the store nor the clock is owned.
     explicit jwt_authenticator(credential_store& store, jwt_options options = {},

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <netflix_charges/export.hpp>
 #include <netflix_charges/charge_store.hpp>
 #include <netflix_charges/credential_store.hpp>
 
@@ -10,7 +11,7 @@ namespace netflix_charges {
 // A store in process memory, of charges and of accounts: for tests, demos and embedders that
 // keep state elsewhere. Safe to use from many threads; a write holds an exclusive lock for its
 // whole batch.
-class memory_store final : public charge_store, public credential_store {
+class NETFLIX_CHARGES_EXPORT memory_store final : public charge_store, public credential_store {
 public:
     memory_store();
     ~memory_store() override;

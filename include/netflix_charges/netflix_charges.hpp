@@ -15,3 +15,4 @@
 #include <netflix_charges/operator_id.hpp>
 #include <netflix_charges/sample_data.hpp>
 #include <netflix_charges/service.hpp>
+#include <netflix_charges/version.hpp>

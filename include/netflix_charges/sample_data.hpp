@@ -1,5 +1,6 @@
 #pragma once
 
+#include <netflix_charges/export.hpp>
 #include <netflix_charges/calendar.hpp>
 #include <netflix_charges/charge.hpp>
 
@@ -16,9 +17,9 @@ namespace netflix_charges {
 //
 // **Example**:
 //   auto charges = netflix_charges::sample_charges(0, 1000, start);  // the first thousand
-std::vector<new_charge> sample_charges(std::size_t first, std::size_t count, timestamp start);
+NETFLIX_CHARGES_EXPORT std::vector<new_charge> sample_charges(std::size_t first, std::size_t count, timestamp start);
 
 // The number of sample charge `i`.
-std::string sample_charge_number(std::size_t i);
+NETFLIX_CHARGES_EXPORT std::string sample_charge_number(std::size_t i);
 
 }  // namespace netflix_charges

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <netflix_charges/export.hpp>
 #include <netflix_charges/charge.hpp>
 #include <netflix_charges/charge_store.hpp>
 #include <netflix_charges/clock.hpp>
@@ -40,7 +41,7 @@ struct import_summary {
 //   netflix_charges::identity who{"billing", netflix_charges::operator_id{"ps_dev"}, "1"};
 //   auto result = service.acknowledge(who, {{"I00002707", "pp", std::nullopt}});
 //   for (const auto& f : result.failed) std::cout << f.number << ": " << f.description << '\n';
-class charges_service {
+class NETFLIX_CHARGES_EXPORT charges_service {
 public:
     // Neither the store nor the clock is owned: both must outlive the service.
     explicit charges_service(charge_store& store, const clock& time_source = default_clock());

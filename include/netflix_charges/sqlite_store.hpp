@@ -1,5 +1,6 @@
 #pragma once
 
+#include <netflix_charges/sqlite_export.hpp>
 #include <netflix_charges/charge_store.hpp>
 #include <netflix_charges/credential_store.hpp>
 
@@ -39,7 +40,7 @@ struct sqlite_options {
 // **Example**:
 //   netflix_charges::sqlite_store store{"charges.db"};
 //   netflix_charges::charges_service service{store};
-class sqlite_store final : public charge_store, public credential_store {
+class NETFLIX_CHARGES_SQLITE_EXPORT sqlite_store final : public charge_store, public credential_store {
 public:
     explicit sqlite_store(const std::string& path, const sqlite_options& options = {});
     ~sqlite_store() override;

@@ -3,6 +3,7 @@
 // HS256 JSON Web Tokens with CRM.COM's claims: encoding, and the checks of form, algorithm
 // and signature. Expiry and revocation are the authenticator's.
 
+#include <netflix_charges/export.hpp>
 #include <netflix_charges/authenticator.hpp>
 
 #include <cstdint>
@@ -38,6 +39,6 @@ using key_lookup = std::function<std::optional<std::string>(const std::optional<
 decoded decode(std::string_view token, const key_lookup& key_for);
 
 // The claims of a token whose signature is not checked: for tests and diagnostics only.
-std::optional<claims> read_claims_unverified(std::string_view token);
+NETFLIX_CHARGES_EXPORT std::optional<claims> read_claims_unverified(std::string_view token);  // exported for the white-box tests
 
 }  // namespace netflix_charges::jwt

@@ -3,6 +3,7 @@
 // One SQLite connection of the store with its prepared statements, reused across calls.
 // Used by one thread at a time (the store's pool hands it out).
 
+#include <netflix_charges/sqlite_export.hpp>
 #include <netflix_charges/charge.hpp>
 #include <netflix_charges/charge_store.hpp>
 #include <netflix_charges/sqlite_store.hpp>
@@ -72,7 +73,7 @@ private:
 };
 
 // The list query (for a test that checks its plan is a range scan of the list index).
-std::string list_unacknowledged_sql();
+NETFLIX_CHARGES_SQLITE_EXPORT std::string list_unacknowledged_sql();
 
 // Opens `path` (creating it when absent) with the store's pragmas, ready for statements.
 SQLite::Database open_database(const std::string& path, const sqlite_options& options);

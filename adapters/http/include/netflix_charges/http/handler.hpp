@@ -1,5 +1,6 @@
 #pragma once
 
+#include <netflix_charges/http/export.hpp>
 #include <netflix_charges/authenticator.hpp>
 #include <netflix_charges/log.hpp>
 #include <netflix_charges/service.hpp>
@@ -14,7 +15,7 @@
 namespace netflix_charges::http {
 
 // An HTTP request as the handler sees it: no Beast or Boost type, so a test builds one in a line.
-struct request {
+struct NETFLIX_CHARGES_HTTP_EXPORT request {
     std::string method;  // "GET", "POST", ...
     std::string target;  // path and query: "/crmapi/rest/v2/netflix/charges/list?token=..."
     std::vector<std::pair<std::string, std::string>> headers;
@@ -24,7 +25,7 @@ struct request {
     const std::string* header(std::string_view name) const;
 };
 
-struct response {
+struct NETFLIX_CHARGES_HTTP_EXPORT response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;  // Content-Type is always set
     std::string body;                                          // always the JSON envelope, but /metrics
@@ -52,7 +53,7 @@ struct route_info {
     std::string method;
     std::string path;
 };
-std::vector<route_info> routes();
+NETFLIX_CHARGES_HTTP_EXPORT std::vector<route_info> routes();
 
 // The CRM.COM Netflix charges Web API as a plain function from a request to a response. All
 // routing, JSON mapping and error mapping lives here; the server only moves bytes. Thread-safe.
@@ -60,7 +61,7 @@ std::vector<route_info> routes();
 // **Example**:
 //   netflix_charges::http::handler api{service, auth};
 //   auto answer = api({"GET", "/healthz", {}, {}});   // answer.status == 200
-class handler {
+class NETFLIX_CHARGES_HTTP_EXPORT handler {
 public:
     // Neither the service nor the authenticator is owned.
     handler(charges_service& service, authenticator& auth, handler_options options = {});
@@ -75,7 +76,7 @@ public:
     static response transport_error(int status);
 
 private:
-    friend std::vector<route_info> routes();
+    friend NETFLIX_CHARGES_HTTP_EXPORT std::vector<route_info> routes();
 
     struct impl;
     std::unique_ptr<impl> impl_;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <netflix_charges/http/export.hpp>
 #include <netflix_charges/http/handler.hpp>
 #include <netflix_charges/log.hpp>
 
@@ -32,7 +33,7 @@ struct server_options {
 // **Example**:
 //   netflix_charges::http::server srv{api, {}};   // listening on 127.0.0.1:8080
 //   srv.run_until_signal();                        // SIGINT/SIGTERM: graceful stop
-class server {
+class NETFLIX_CHARGES_HTTP_EXPORT server {
 public:
     // Binds and listens at once; throws std::system_error when it cannot. Neither the handler
     // nor anything it uses is owned.
