@@ -3,6 +3,7 @@
 #include "http_fixture.hpp"
 
 #include "raw_http_client.hpp"
+#include "running_server.hpp"
 #include "temporary_directory.hpp"
 
 #include <netflix_charges/http/server.hpp>
@@ -19,32 +20,6 @@ using test_support::get_request;
 using test_support::post_request;
 using test_support::raw_connection;
 
-namespace {
-
-// A server on its own threads over the fixture's handler, stopped and joined at the end.
-struct running_server {
-    http::server server;
-    std::thread runner;
-
-    running_server(const http::handler& api, http::server_options options) : server(api, with_free_port(options))
-    {
-        runner = std::thread{[this] { server.run(); }};
-    }
-    ~running_server()
-    {
-        server.stop();
-        runner.join();
-    }
-
-    static http::server_options with_free_port(http::server_options o)
-    {
-        o.port = 0;
-        return o;
-    }
-    unsigned short port() const { return server.port(); }
-};
-
-}  // namespace
 
 TEST_CASE_METHOD(fixture, "one connection carries several requests (keep-alive)", "[http][server]")
 {
