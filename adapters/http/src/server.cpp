@@ -1,5 +1,7 @@
 #include <netflix_charges/http/server.hpp>
 
+#include "beast_request.hpp"
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -45,16 +47,6 @@ struct shared_state {
         if (options.log) options.log(level, message);
     }
 };
-
-request to_request(const bhttp::request<bhttp::string_body>& in)
-{
-    request out;
-    out.method = std::string{in.method_string()};
-    out.target = std::string{in.target()};
-    for (const auto& field : in) out.headers.emplace_back(std::string{field.name_string()}, std::string{field.value()});
-    out.body = in.body();
-    return out;
-}
 
 // One connection: read a request, answer it, again, on its own strand. Each phase (waiting for a
 // request, receiving it, writing the answer) sets a deadline; the server's sweeper cancels the
@@ -133,7 +125,7 @@ private:
         ++served_;
         const bool keep_alive = message.keep_alive() && !state_->stopping &&
                                 served_ < state_->options.max_requests_per_connection;
-        write(state_->api(to_request(message)), keep_alive, message.version());
+        write(state_->api(detail::to_request(message)), keep_alive, message.version());
     }
 
     void set_deadline(std::chrono::milliseconds after)
