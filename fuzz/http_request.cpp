@@ -15,6 +15,7 @@
 #include <boost/json/parse.hpp>
 
 #include <cstdint>
+#include <cstdio>
 
 namespace nc = netflix_charges;
 
@@ -49,6 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (answer.header("Content-Type") != nullptr && *answer.header("Content-Type") != "application/json") return 0;
     boost::json::error_code json_ec;
     const auto body = boost::json::parse(answer.body, json_ec);
+    if (json_ec) std::fprintf(stderr, "status %d, body: %s\n", answer.status, answer.body.c_str());
     fuzz_support::require(!json_ec && body.is_object(), "the answer is a JSON object");
     const auto& envelope = body.as_object();
     fuzz_support::require(envelope.contains("data") && envelope.at("data").is_object(), "an object in data");

@@ -104,6 +104,7 @@ std::vector<bad_input> matrix()
         {"charge_status missing", get(list + "token={T}&number_of_results=5&offset=0"), 400, 200, "MISSING_PARAMETER"},
         {"charge_status not UTF-8", get(list + "token={T}&number_of_results=5&charge_status=%FF%FE&offset=0"), 400, 200, "INVALID_PARAMETER"},
         {"a parameter given twice", get(list + "token={T}&" + ok_list + "&charge_status=PROCESSED"), 400, 200, "INVALID_PARAMETER"},
+        {"a parameter not UTF-8 named given twice", get(list + "token={T}&" + ok_list + "&x%ED=1&x%ED=2"), 400, 200, "INVALID_PARAMETER"},
         {"fields_set with an unknown field", get(list + "token={T}&" + ok_list + "&fields_set=number,password"), 400, 200, "INVALID_PARAMETER"},
         {"a bad percent-escape in the query", get(list + "token={T}&" + ok_list + "&x=%zz"), 400, 400, "MALFORMED_REQUEST"},
         {"list by POST", post(list + ok_list, "{}"), 405, 405, "METHOD_NOT_ALLOWED"},

@@ -1,5 +1,6 @@
 #include "json_text.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
@@ -59,7 +60,16 @@ bool needs_escaping(std::string_view text)
 void append_quoted(std::string& out, std::string_view text)
 {
     if (needs_escaping(text)) {
-        out += boost::json::serialize(boost::json::string{text});  // Boost.JSON escapes the rare rest
+        auto quoted = boost::json::serialize(boost::json::string{text});  // Boost.JSON escapes the rare rest
+        boost::json::error_code ec;
+        boost::json::parse(quoted, ec);  // it copies bytes that are not UTF-8; the parser refuses them
+        if (ec) {  // only text from a client (a parameter's name in an error) can be such: shown with '?'
+            std::string ascii{text};
+            for (auto& ch : ascii)
+                if (static_cast<unsigned char>(ch) >= 0x80) ch = '?';
+            quoted = boost::json::serialize(boost::json::string{ascii});
+        }
+        out += quoted;
         return;
     }
     out += '"';
