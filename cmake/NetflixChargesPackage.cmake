@@ -7,11 +7,14 @@ get_property(NETFLIX_CHARGES_INSTALLED_COMPONENTS GLOBAL PROPERTY NETFLIX_CHARGE
 
 # Headers: ours, the HTTP adapter's when built, and the generated export and version headers.
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-    PATTERN "sqlite_store.hpp" EXCLUDE)
-if(NETFLIX_CHARGES_WITH_SQLITE)
-    install(FILES "${PROJECT_SOURCE_DIR}/include/netflix_charges/sqlite_store.hpp"
-        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/netflix_charges)
-endif()
+    PATTERN "sqlite_store.hpp" EXCLUDE
+    PATTERN "postgres_store.hpp" EXCLUDE)
+foreach(store IN ITEMS sqlite postgres)
+    if(store IN_LIST NETFLIX_CHARGES_INSTALLED_COMPONENTS)
+        install(FILES "${PROJECT_SOURCE_DIR}/include/netflix_charges/${store}_store.hpp"
+            DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/netflix_charges)
+    endif()
+endforeach()
 if(NETFLIX_CHARGES_WITH_HTTP)
     install(DIRECTORY "${PROJECT_SOURCE_DIR}/adapters/http/include/" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endif()

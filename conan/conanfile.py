@@ -23,12 +23,14 @@ class NetflixChargesConan(ConanFile):
         "fPIC": [True, False],
         "with_sqlite": [True, False],
         "with_http": [True, False],
+        "with_postgres": [True, False],
     }
     default_options = {
         "shared": False,
         "fPIC": True,
         "with_sqlite": True,
         "with_http": True,
+        "with_postgres": True,
     }
 
     # The recipe lives in conan/ of the repository; the sources are the repository itself.
@@ -65,6 +67,8 @@ class NetflixChargesConan(ConanFile):
         if self.options.with_sqlite:
             self.requires("sqlitecpp/3.3.0")
             self.requires("sqlite3/[>=3.40 <4]")
+        if self.options.with_postgres:
+            self.requires("libpqxx/7.7.5")
 
     def validate(self):
         check_min_cppstd(self, 17)
@@ -73,6 +77,7 @@ class NetflixChargesConan(ConanFile):
         toolchain = CMakeToolchain(self)
         toolchain.cache_variables["NETFLIX_CHARGES_WITH_SQLITE"] = bool(self.options.with_sqlite)
         toolchain.cache_variables["NETFLIX_CHARGES_WITH_HTTP"] = bool(self.options.with_http)
+        toolchain.cache_variables["NETFLIX_CHARGES_WITH_POSTGRES"] = bool(self.options.with_postgres)
         toolchain.cache_variables["NETFLIX_CHARGES_BUILD_TESTS"] = False
         toolchain.cache_variables["NETFLIX_CHARGES_BUILD_EXAMPLES"] = False
         toolchain.cache_variables["NETFLIX_CHARGES_BUILD_BENCHMARKS"] = False
@@ -114,3 +119,5 @@ class NetflixChargesConan(ConanFile):
         if self.options.with_http:
             component("http", "NETFLIX_CHARGES_HTTP",
                       ["core", "boost::json", "boost::url", "boost::headers", "openssl::crypto"])
+        if self.options.with_postgres:
+            component("postgres", "NETFLIX_CHARGES_POSTGRES", ["core", "libpqxx::pqxx"])

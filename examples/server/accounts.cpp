@@ -1,5 +1,6 @@
 // user add, key add|list|revoke.
 #include "commands.hpp"
+#include "store_choice.hpp"
 
 #include <netflix_charges/errors.hpp>
 #include <netflix_charges/jwt_authenticator.hpp>
@@ -26,8 +27,8 @@ std::string format_optional(const std::optional<nc::timestamp>& t) { return t ? 
 
 int user_add(const std::string& db, const std::string& org, const std::string& user, const std::string& unit)
 {
-    nc::sqlite_store store{db};
-    nc::jwt_authenticator auth{store};
+    opened_store store{db};
+    nc::jwt_authenticator auth{store.credentials()};
     auth.add_user(nc::operator_id{org}, user, unit, read_password());
     std::cout << "added user " << user << " of " << org << '\n';
     return 0;
@@ -35,8 +36,8 @@ int user_add(const std::string& db, const std::string& org, const std::string& u
 
 int key_add(const std::string& db, const std::string& org, const std::string& unit)
 {
-    nc::sqlite_store store{db};
-    nc::jwt_authenticator auth{store};
+    opened_store store{db};
+    nc::jwt_authenticator auth{store.credentials()};
     const auto key = auth.create_api_key(nc::operator_id{org}, unit);
     std::cout << "key id: " << key.key_id << "\n"
               << "key:    " << key.key << "\n"
@@ -46,8 +47,8 @@ int key_add(const std::string& db, const std::string& org, const std::string& un
 
 int key_list(const std::string& db, const std::string& org)
 {
-    nc::sqlite_store store{db};
-    nc::jwt_authenticator auth{store};
+    opened_store store{db};
+    nc::jwt_authenticator auth{store.credentials()};
     std::cout << "key id            unit      created              revoked\n";
     for (const auto& key : auth.api_keys(nc::operator_id{org}))
         std::cout << key.key_id << "  " << (key.unit.empty() ? "-" : key.unit) << "  "
@@ -57,8 +58,8 @@ int key_list(const std::string& db, const std::string& org)
 
 int key_revoke(const std::string& db, const std::string& org, const std::string& key_id)
 {
-    nc::sqlite_store store{db};
-    nc::jwt_authenticator auth{store};
+    opened_store store{db};
+    nc::jwt_authenticator auth{store.credentials()};
     if (!auth.revoke_api_key(nc::operator_id{org}, key_id)) {
         std::cerr << "netflix-charges: " << org << " has no key " << key_id << '\n';
         return 1;

@@ -3,15 +3,13 @@
 // The sample server's commands, each a function of its parsed options. Each returns the
 // process exit code; a bad argument throws netflix_charges::error (exit code 2).
 
-#include <netflix_charges/sqlite_store.hpp>
-
 #include <optional>
 #include <string>
 
 namespace sample_server {
 
 struct serve_options {
-    std::string db = "netflix-charges.db";
+    std::string db = "netflix-charges.db";  // or a postgresql:// URL
     std::string listen = "127.0.0.1:8080";
     std::size_t threads = 2;
     bool demo = false;

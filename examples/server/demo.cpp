@@ -14,7 +14,7 @@ const nc::timestamp demo_start = *nc::parse_timestamp("2026-11-01T08:00:00");
 
 }  // namespace
 
-void fill_demo_data(nc::sqlite_store& store, nc::charges_service& service, nc::jwt_authenticator& auth)
+void fill_demo_data(nc::credential_store& store, nc::charges_service& service, nc::jwt_authenticator& auth)
 {
     const nc::operator_id op{demo_operator};
     if (store.find_user(op, demo_user)) return;

@@ -1,5 +1,6 @@
 // import: validate every line first, then apply all of it in one transaction.
 #include "commands.hpp"
+#include "store_choice.hpp"
 #include "import_line.hpp"
 
 #include <netflix_charges/errors.hpp>
@@ -48,8 +49,8 @@ int import_file(const std::string& db, const std::string& org, const std::string
         return 1;
     }
 
-    nc::sqlite_store store{db};
-    nc::charges_service service{store};
+    opened_store store{db};
+    nc::charges_service service{store.charges()};
     try {
         const auto summary = service.import_charges(nc::operator_id{org}, charges);
         std::cout << "imported " << charges.size() << " line(s): " << summary.issued << " issued, " << summary.processed

@@ -21,7 +21,7 @@ int main(int argc, char** argv)
 
     sample_server::serve_options serve;
     auto* serve_cmd = app.add_subcommand("serve", "Serve the HTTP API");
-    serve_cmd->add_option("--db", serve.db, "SQLite database file")->envname("NETFLIX_CHARGES_DB")->capture_default_str();
+    serve_cmd->add_option("--db", serve.db, "SQLite database file, or a postgresql:// URL")->envname("NETFLIX_CHARGES_DB")->capture_default_str();
     serve_cmd->add_option("--listen", serve.listen, "Address and port, HOST:PORT")
         ->envname("NETFLIX_CHARGES_LISTEN")
         ->capture_default_str();
@@ -44,7 +44,7 @@ int main(int argc, char** argv)
     auto* user_cmd = app.add_subcommand("user", "Manage users")->require_subcommand(1);
     auto* user_add_cmd = user_cmd->add_subcommand("add", "Add a user; the password is read from standard input");
     std::string user;
-    user_add_cmd->add_option("--db", db, "SQLite database file")->envname("NETFLIX_CHARGES_DB")->required();
+    user_add_cmd->add_option("--db", db, "SQLite database file, or a postgresql:// URL")->envname("NETFLIX_CHARGES_DB")->required();
     user_add_cmd->add_option("--org", org, "Operator (organisation)")->required();
     user_add_cmd->add_option("--user", user, "User name")->required();
     user_add_cmd->add_option("--unit", unit, "Organisational unit");
@@ -55,7 +55,7 @@ int main(int argc, char** argv)
     auto* key_revoke_cmd = key_cmd->add_subcommand("revoke", "Revoke a key");
     std::string key_id;
     for (auto* cmd : {key_add_cmd, key_list_cmd, key_revoke_cmd}) {
-        cmd->add_option("--db", db, "SQLite database file")->envname("NETFLIX_CHARGES_DB")->required();
+        cmd->add_option("--db", db, "SQLite database file, or a postgresql:// URL")->envname("NETFLIX_CHARGES_DB")->required();
         cmd->add_option("--org", org, "Operator (organisation)")->required();
     }
     key_add_cmd->add_option("--unit", unit, "Organisational unit");
@@ -63,7 +63,7 @@ int main(int argc, char** argv)
 
     auto* import_cmd = app.add_subcommand("import", "Import charges from JSON Lines, all or nothing");
     std::string file = "-";
-    import_cmd->add_option("--db", db, "SQLite database file")->envname("NETFLIX_CHARGES_DB")->required();
+    import_cmd->add_option("--db", db, "SQLite database file, or a postgresql:// URL")->envname("NETFLIX_CHARGES_DB")->required();
     import_cmd->add_option("--org", org, "Operator (organisation)")->required();
     import_cmd->add_option("file", file, "JSON Lines file, or - for standard input")->capture_default_str();
 

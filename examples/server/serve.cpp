@@ -1,5 +1,6 @@
 // serve: the HTTP API on a SQLite database, logging with spdlog.
 #include "commands.hpp"
+#include "store_choice.hpp"
 #include "demo.hpp"
 
 #include <netflix_charges/errors.hpp>
@@ -49,13 +50,13 @@ int serve(const serve_options& options)
     spdlog::set_default_logger(spdlog::stderr_color_mt("netflix-charges"));
     spdlog::flush_on(spdlog::level::info);
     const auto [host, port] = split_listen(options.listen);
-    nc::sqlite_store store{options.db};
-    nc::charges_service service{store};
+    opened_store store{options.db};
+    nc::charges_service service{store.charges()};
 
     nc::jwt_options auth_options;
     if (!options.token_secret.empty()) auth_options.signing_keys = {{"configured", options.token_secret}};
     auth_options.log = spdlog_sink();
-    nc::jwt_authenticator auth{store, auth_options};
+    nc::jwt_authenticator auth{store.credentials(), auth_options};
 
     nc::http::handler_options api_options;
     api_options.base_path = options.base_path;
@@ -63,7 +64,7 @@ int serve(const serve_options& options)
     api_options.log = spdlog_sink();
     api_options.ready = [&store] {
         try {
-            store.find_by_number(nc::operator_id{"readiness-check"}, "-");
+            store.charges().find_by_number(nc::operator_id{"readiness-check"}, "-");
             return true;
         } catch (const nc::error&) {
             return false;
@@ -78,7 +79,7 @@ int serve(const serve_options& options)
     server_options.log = spdlog_sink();
     nc::http::server server{api, server_options};
 
-    if (options.demo) fill_demo_data(store, service, auth);
+    if (options.demo) fill_demo_data(store.credentials(), service, auth);
     spdlog::info("serving {} on http://{}:{}{} with {} thread(s)", options.db, host, server.port(), api_options.base_path,
                  options.threads);
     if (options.demo) print_walkthrough(host, server.port(), api_options.base_path);

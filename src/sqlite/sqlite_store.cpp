@@ -13,11 +13,9 @@ namespace netflix_charges {
 
 using sqlite_detail::connection;
 
-sqlite_store::sqlite_store(const std::string& path, const sqlite_options& options) : impl_(std::make_unique<impl>())
+sqlite_store::sqlite_store(const std::string& path, const sqlite_options& options)
+    : impl_(std::make_unique<impl>(path, options))
 {
-    impl_->path = path;
-    impl_->options = options;
-    if (impl_->options.connections == 0) impl_->options.connections = 1;
     try {
         SQLite::Database db{path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
                             static_cast<int>(options.busy_timeout.count())};

@@ -6,12 +6,12 @@
 #include <netflix_charges/errors.hpp>
 #include <netflix_charges/sqlite_store.hpp>
 
+#include "../connection_pool.hpp"
 #include "connection.hpp"
 
 #include <SQLiteCpp/Exception.h>
 #include <sqlite3.h>
 
-#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -61,10 +61,15 @@ struct sqlite_store::impl {
     std::string path;
     sqlite_options options;
 
-    std::mutex pool_mutex;
-    std::condition_variable pool_released;
-    std::vector<std::unique_ptr<connection>> idle;
-    std::size_t open_connections = 0;
+    impl(std::string p, sqlite_options o) : path(std::move(p)), options(o) {}
+
+    detail::connection_pool<connection> pool{options.connections, [this] {
+        try {
+            return std::make_unique<connection>(path, options);
+        } catch (const SQLite::Exception& e) {
+            throw error{errc::storage_failure, "", path + ": " + e.what()};
+        }
+    }};
 
     std::mutex write_mutex;  // one writer at a time in this process; SQLite locks across processes
 
@@ -95,42 +100,9 @@ struct sqlite_store::impl {
         }
     }
 
-    std::unique_ptr<connection> acquire()
-    {
-        std::unique_lock lock{pool_mutex};
-        pool_released.wait(lock, [&] { return !idle.empty() || open_connections < options.connections; });
-        if (!idle.empty()) {
-            auto conn = std::move(idle.back());
-            idle.pop_back();
-            return conn;
-        }
-        ++open_connections;
-        lock.unlock();
-        try {
-            return std::make_unique<connection>(path, options);
-        } catch (const SQLite::Exception& e) {
-            discard();
-            throw error{errc::storage_failure, "", path + ": " + e.what()};
-        }
-    }
-
-    void release(std::unique_ptr<connection> conn)
-    {
-        {
-            std::lock_guard lock{pool_mutex};
-            idle.push_back(std::move(conn));
-        }
-        pool_released.notify_one();
-    }
-
-    void discard()
-    {
-        {
-            std::lock_guard lock{pool_mutex};
-            --open_connections;
-        }
-        pool_released.notify_one();
-    }
+    std::unique_ptr<connection> acquire() { return pool.acquire(); }
+    void release(std::unique_ptr<connection> conn) { pool.release(std::move(conn)); }
+    void discard() { pool.discard(); }
 
     // The operator's row, or nothing when it has no charges yet.
     std::optional<std::int64_t> operator_row(connection& conn, const operator_id& op)

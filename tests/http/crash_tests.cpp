@@ -5,17 +5,13 @@
 #include "http_fixture.hpp"
 
 #include "child_process.hpp"
+#include "loopback_port.hpp"
 #include "temporary_directory.hpp"
 
 #include <netflix_charges/http/server.hpp>
 #include <netflix_charges/sqlite_store.hpp>
 
 #include <SQLiteCpp/Database.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <random>
@@ -30,32 +26,6 @@ constexpr int client_count = 4;
 constexpr int charges_per_client = 10000;
 constexpr int batch_size = 10;
 const operator_id op{"op"};
-
-unsigned short free_port()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    socklen_t length = sizeof address;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    ::close(fd);
-    return ntohs(address.sin_port);
-}
-
-bool wait_until_listening(unsigned short port)
-{
-    for (int attempt = 0; attempt < 200; ++attempt) {
-        try {
-            test_support::raw_connection probe{port};
-            return true;
-        } catch (const std::exception&) {
-            std::this_thread::sleep_for(std::chrono::milliseconds{25});
-        }
-    }
-    return false;
-}
 
 std::string number_of(int client, int i) { return "C" + std::to_string(client) + "-" + std::to_string(100000 + i); }
 
@@ -99,7 +69,7 @@ TEST_CASE("a server killed with SIGKILL while clients acknowledge keeps every an
     std::atomic<int> answered{0};
     std::mt19937 random{11};
     for (int round = 0; round < kills; ++round) {
-        const auto port = free_port();
+        const auto port = test_support::free_port();
         test_support::child_process server_process{[&](int) {
             sqlite_store store{path};
             charges_service service{store};
@@ -111,7 +81,7 @@ TEST_CASE("a server killed with SIGKILL while clients acknowledge keeps every an
             server.run();
             return 0;
         }};
-        REQUIRE(wait_until_listening(port));
+        REQUIRE(test_support::wait_until_listening(port));
 
         std::vector<std::thread> clients;
         for (int c = 0; c < client_count; ++c) {

@@ -6,6 +6,7 @@ in the prefix given, for every combination of the component options.
 Usage: check_conan_recipe.py <repository> <install prefix> <shared: ON|OFF>"""
 import glob
 import importlib.util
+import itertools
 import os
 import re
 import sys
@@ -30,7 +31,7 @@ conanfile.set_version()
 declared = re.search(r"project\(\s*netflix_charges\s+VERSION\s+([0-9.]+)",
                      open(os.path.join(repository, "CMakeLists.txt"), encoding="utf-8").read()).group(1)
 expect(conanfile.version == declared, f"version {conanfile.version} is CMakeLists.txt's {declared}")
-expect(set(conanfile.options) == {"shared", "fPIC", "with_sqlite", "with_http"}, "options")
+expect(set(conanfile.options) == {"shared", "fPIC", "with_sqlite", "with_http", "with_postgres"}, "options")
 
 # What the CMake install gave: component targets files and library files.
 package_dir = os.path.join(prefix, "lib", "cmake", "netflix_charges")
@@ -38,30 +39,33 @@ installed = {re.match(r"netflix_charges-(\w+)-targets\.cmake", os.path.basename(
              for p in glob.glob(os.path.join(package_dir, "netflix_charges-*-targets.cmake"))}
 library_files = {os.path.basename(p) for p in glob.glob(os.path.join(prefix, "lib", "libnetflix_charges_*"))}
 
-for with_sqlite in (True, False):
-    for with_http in (True, False):
-        conanfile = recipe.NetflixChargesConan(os.path.join(repository, "conan"),
-                                               {"shared": shared, "with_sqlite": with_sqlite, "with_http": with_http})
-        conanfile.package_info()
-        info = conanfile.cpp_info
-        label = f"with_sqlite={with_sqlite} with_http={with_http}"
-        expect(info.properties.get("cmake_file_name") == "netflix_charges", f"{label}: cmake_file_name")
-        expect(info.properties.get("cmake_target_name") == "netflix_charges::netflix_charges",
-               f"{label}: umbrella target name")
-        wanted = {"core"} | ({"sqlite"} if with_sqlite else set()) | ({"http"} if with_http else set())
-        expect(set(info.components) == wanted, f"{label}: components {sorted(info.components)}")
-        for name, component in info.components.items():
-            expect(component.properties.get("cmake_target_name") == f"netflix_charges::{name}",
-                   f"{label}: {name} is netflix_charges::{name}")
-            for requirement in component.requires:
-                if "::" not in requirement:
-                    expect(requirement in info.components, f"{label}: {name} requires a known component")
-            if with_sqlite and with_http:  # the installed build has every component
-                expect(name in installed, f"{name}: CMake installed netflix_charges-{name}-targets.cmake")
-                suffix = ".so" if shared else ".a"
-                for lib in component.libs:
-                    expect(f"lib{lib}{suffix}" in library_files, f"{name}: CMake installed lib{lib}{suffix}")
-            expect(bool(component.defines) != shared, f"{label}: {name} static define only when static")
+for with_sqlite, with_http, with_postgres in itertools.product((True, False), repeat=3):
+    conanfile = recipe.NetflixChargesConan(os.path.join(repository, "conan"),
+                                           {"shared": shared, "with_sqlite": with_sqlite, "with_http": with_http,
+                                            "with_postgres": with_postgres})
+    conanfile.package_info()
+    info = conanfile.cpp_info
+    label = f"with_sqlite={with_sqlite} with_http={with_http} with_postgres={with_postgres}"
+    expect(info.properties.get("cmake_file_name") == "netflix_charges", f"{label}: cmake_file_name")
+    expect(info.properties.get("cmake_target_name") == "netflix_charges::netflix_charges",
+           f"{label}: umbrella target name")
+    wanted = ({"core"} | ({"sqlite"} if with_sqlite else set()) | ({"http"} if with_http else set())
+              | ({"postgres"} if with_postgres else set()))
+    expect(set(info.components) == wanted, f"{label}: components {sorted(info.components)}")
+    everything = with_sqlite and with_http and with_postgres
+    if everything:  # the recipe knows every component CMake installed
+        expect(installed <= set(info.components), f"CMake installed {sorted(installed)}, all in the recipe")
+    for name, component in info.components.items():
+        expect(component.properties.get("cmake_target_name") == f"netflix_charges::{name}",
+               f"{label}: {name} is netflix_charges::{name}")
+        for requirement in component.requires:
+            if "::" not in requirement:
+                expect(requirement in info.components, f"{label}: {name} requires a known component")
+        if everything and name in installed:
+            suffix = ".so" if shared else ".a"
+            for lib in component.libs:
+                expect(f"lib{lib}{suffix}" in library_files, f"{name}: CMake installed lib{lib}{suffix}")
+        expect(bool(component.defines) != shared, f"{label}: {name} static define only when static")
 
 if failures:
     sys.exit(f"{len(failures)} check(s) failed")

@@ -4,6 +4,9 @@
 #ifdef CONSUMER_WITH_SQLITE
 #include <netflix_charges/sqlite_store.hpp>
 #endif
+#ifdef CONSUMER_WITH_POSTGRES
+#include <netflix_charges/postgres_store.hpp>
+#endif
 #ifdef CONSUMER_WITH_HTTP
 #include <netflix_charges/http/handler.hpp>
 #include <netflix_charges/http/server.hpp>
@@ -69,6 +72,15 @@ int main()
         expect(round_trip(store), "sqlite: SQLite store round trip");
     }
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+#endif
+
+#ifdef CONSUMER_WITH_POSTGRES
+    try {  // no server here: the store reports it as a storage failure, through the library boundary
+        nc::postgres_store store{"postgresql:///none?host=/nonexistent&connect_timeout=1"};
+        expect(false, "postgres: an unreachable server is a storage failure");
+    } catch (const nc::error& e) {
+        expect(e.code_value() == nc::errc::storage_failure, "postgres: an unreachable server is a storage failure");
+    }
 #endif
 
 #ifdef CONSUMER_WITH_HTTP
