@@ -70,19 +70,28 @@ charge read_charge(const pqxx::row& row)
     return c;
 }
 
-std::string text_array(const std::vector<std::string>& values)
+std::string text_array(const std::vector<std::optional<std::string>>& values)
 {
     std::string literal = "{";
     for (std::size_t i = 0; i < values.size(); ++i) {
         if (i > 0) literal += ',';
+        if (!values[i]) {
+            literal += "NULL";
+            continue;
+        }
         literal += '"';
-        for (const char ch : values[i]) {
+        for (const char ch : *values[i]) {
             if (ch == '"' || ch == '\\') literal += '\\';
             literal += ch;
         }
         literal += '"';
     }
     return literal + "}";
+}
+
+std::string text_array(const std::vector<std::string>& values)
+{
+    return text_array(std::vector<std::optional<std::string>>{values.begin(), values.end()});
 }
 
 }  // namespace netflix_charges::postgres_detail

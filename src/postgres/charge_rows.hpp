@@ -7,6 +7,7 @@
 
 #include <pqxx/pqxx>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,8 @@ constexpr int id_column = 18;
 
 charge read_charge(const pqxx::row& row);
 
-// A PostgreSQL array literal of text values, for a `$n::text[]` parameter.
+// A PostgreSQL array literal, for a `$n::text[]` (or `::bigint[]`) parameter; nothing is NULL.
 std::string text_array(const std::vector<std::string>& values);
+std::string text_array(const std::vector<std::optional<std::string>>& values);
 
 }  // namespace netflix_charges::postgres_detail

@@ -33,7 +33,7 @@ bool postgres_store::insert_user(const user_record& user)
 
 std::optional<user_record> postgres_store::find_user(const operator_id& op, const std::string& username)
 {
-    return impl_->transaction([&](pqxx::work& tx) -> std::optional<user_record> {
+    return impl_->read([&](pqxx::transaction_base& tx) -> std::optional<user_record> {
         const auto rows = tx.exec_params("SELECT u.unit, u.password_hash FROM users u JOIN operators o ON o.id = u.operator_id "
                                          "WHERE o.name = $1 AND u.username = $2",
                                          op.value(), username);
@@ -56,7 +56,7 @@ void postgres_store::insert_api_key(const api_key_record& key)
 
 std::optional<api_key_record> postgres_store::find_api_key(const std::string& digest)
 {
-    return impl_->transaction([&](pqxx::work& tx) -> std::optional<api_key_record> {
+    return impl_->read([&](pqxx::transaction_base& tx) -> std::optional<api_key_record> {
         const auto rows = tx.exec_params("SELECT k.key_id, k.unit, k.digest, k.created_on, k.revoked_on, o.name "
                                          "FROM api_keys k JOIN operators o ON o.id = k.operator_id WHERE k.digest = $1",
                                          digest);
@@ -67,7 +67,7 @@ std::optional<api_key_record> postgres_store::find_api_key(const std::string& di
 
 std::vector<api_key_record> postgres_store::api_keys(const operator_id& op)
 {
-    return impl_->transaction([&](pqxx::work& tx) {
+    return impl_->read([&](pqxx::transaction_base& tx) {
         std::vector<api_key_record> keys;
         const auto rows = tx.exec_params("SELECT k.key_id, k.unit, k.digest, k.created_on, k.revoked_on FROM api_keys k "
                                          "JOIN operators o ON o.id = k.operator_id WHERE o.name = $1 "
@@ -100,8 +100,8 @@ void postgres_store::revoke_token(const std::string& jti, timestamp expires_on, 
 
 bool postgres_store::is_token_revoked(const std::string& jti)
 {
-    return impl_->transaction(
-        [&](pqxx::work& tx) { return !tx.exec_params("SELECT 1 FROM revoked_tokens WHERE jti = $1", jti).empty(); });
+    return impl_->read(
+        [&](pqxx::transaction_base& tx) { return !tx.exec_prepared(postgres_detail::revoked_statement, jti).empty(); });
 }
 
 std::vector<signing_key_record> postgres_store::signing_keys(const signing_key_record& first)

@@ -1,6 +1,7 @@
 // The charge_store half of postgres_store.
 #include "charge_rows.hpp"
 #include "schema.hpp"
+#include "statements.hpp"
 #include "store_impl.hpp"
 
 #include <netflix_charges/calendar.hpp>
@@ -56,41 +57,37 @@ std::int64_t insert_charge(pqxx::work& tx, std::int64_t operator_row, const char
         .as<std::int64_t>();
 }
 
-// Writes the columns an update changes, from the charge as it is after it.
-void update_charge(pqxx::work& tx, std::int64_t charge_row, const charge_update& update, const charge& after)
+// Writes a charge's status and decision columns, as they are after an update.
+void update_status(pqxx::work& tx, std::int64_t charge_row, const charge& after)
 {
-    if (update.status || update.decision) {
-        const auto decided_on = after.decision ? std::optional<timestamp>{after.decision->on} : std::nullopt;
-        const auto decision_reference = after.decision ? after.decision->reference_number : std::nullopt;
-        tx.exec_params0("UPDATE charges SET status = $1, set_as_approved_on = $2, set_as_declined_on = $3, "
-                        "set_as_bad_request_on = $4, set_as_rejected_request_on = $5, decision = $6, decided_on = $7, "
-                        "decision_reference = $8 WHERE id = $9",
-                        static_cast<int>(after.status), seconds_of(after.set_as_approved_on),
-                        seconds_of(after.set_as_declined_on), seconds_of(after.set_as_bad_request_on),
-                        seconds_of(after.set_as_rejected_request_on), decision_code(after.decision),
-                        seconds_of(decided_on), decision_reference, charge_row);
-    }
-    if (update.acknowledged) {
-        tx.exec_params0("UPDATE charges SET acknowledged_on = $1, acknowledgement_reference = $2 WHERE id = $3",
-                        after.acknowledged->on.time_since_epoch().count(), after.acknowledged->reference_number,
-                        charge_row);
-    }
+    const auto decided_on = after.decision ? std::optional<timestamp>{after.decision->on} : std::nullopt;
+    const auto decision_reference = after.decision ? after.decision->reference_number : std::nullopt;
+    tx.exec_params0("UPDATE charges SET status = $1, set_as_approved_on = $2, set_as_declined_on = $3, "
+                    "set_as_bad_request_on = $4, set_as_rejected_request_on = $5, decision = $6, decided_on = $7, "
+                    "decision_reference = $8 WHERE id = $9",
+                    static_cast<int>(after.status), seconds_of(after.set_as_approved_on),
+                    seconds_of(after.set_as_declined_on), seconds_of(after.set_as_bad_request_on),
+                    seconds_of(after.set_as_rejected_request_on), decision_code(after.decision), seconds_of(decided_on),
+                    decision_reference, charge_row);
 }
 
-// A reference number the planner saw free. Taken meanwhile by another charge (a concurrent
-// transaction committed it): the batch is retried, and then sees the owner. Already this
-// charge's (an acknowledgement and a decision with the same reference): nothing to do.
-void insert_reference(pqxx::work& tx, std::int64_t operator_row, const std::string& reference, std::int64_t charge_row)
+// Gives the reference numbers to their charges, all at once. One the planner saw free but that
+// a concurrent transaction has given to another charge meanwhile makes the batch start again
+// (and then see the owner); one that is already this charge's (an acknowledgement and a
+// decision with the same reference) is left as it is.
+void add_references(pqxx::work& tx, std::int64_t operator_row, const std::vector<std::string>& references,
+                    const std::vector<std::int64_t>& charge_rows)
 {
-    const auto inserted = tx.exec_params("INSERT INTO reference_numbers (operator_id, reference_number, charge_id) "
-                                         "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING charge_id",
-                                         operator_row, reference, charge_row);
-    if (!inserted.empty()) return;
-    const auto owner = tx.exec_params1("SELECT charge_id FROM reference_numbers WHERE operator_id = $1 AND "
-                                       "reference_number = $2",
-                                       operator_row, reference)[0]
-                           .as<std::int64_t>();
-    if (owner != charge_row) throw pqxx::unique_violation{"reference number " + reference + " was taken meanwhile"};
+    if (references.empty()) return;
+    std::vector<std::string> rows;
+    for (const auto id : charge_rows) rows.push_back(std::to_string(id));
+    const auto inserted = tx.exec_prepared(add_references_statement, operator_row, text_array(references), text_array(rows));
+    if (inserted.affected_rows() == references.size()) return;
+    std::unordered_map<std::string, std::int64_t> wanted;
+    for (std::size_t i = 0; i < references.size(); ++i) wanted.emplace(references[i], charge_rows[i]);
+    for (const auto& owner : tx.exec_prepared(owners_statement, operator_row, text_array(references)))
+        if (owner[2].as<std::int64_t>() != wanted.at(owner[0].as<std::string>()))
+            throw pqxx::unique_violation{"reference number " + owner[0].as<std::string>() + " was taken meanwhile"};
 }
 
 }  // namespace
@@ -123,21 +120,11 @@ void postgres_store::write(const operator_id& op, const batch_keys& keys, const 
         batch_snapshot snapshot;
         std::vector<std::int64_t> row_ids;  // of snapshot.charges, in order
         if (operator_row) {
-            // Locked in number order, so that two servers locking overlapping batches queue
-            // rather than deadlock; a locked row is read as the other transaction left it.
-            const auto rows = tx.exec_params("SELECT " + charge_columns +
-                                                 " FROM charges c WHERE c.operator_id = $1 AND c.number = ANY($2::text[]) "
-                                                 "ORDER BY c.number FOR UPDATE",
-                                             *operator_row, text_array(keys.numbers));
-            for (const auto& row : rows) {
+            for (const auto& row : tx.exec_prepared(lock_batch_statement, *operator_row, text_array(keys.numbers))) {
                 row_ids.push_back(row[id_column].as<std::int64_t>());
                 snapshot.charges.push_back(read_charge(row));
             }
-            const auto owners = tx.exec_params(
-                "SELECT r.reference_number, c.number FROM reference_numbers r JOIN charges c ON c.id = r.charge_id "
-                "WHERE r.operator_id = $1 AND r.reference_number = ANY($2::text[])",
-                *operator_row, text_array(keys.reference_numbers));
-            for (const auto& row : owners)
+            for (const auto& row : tx.exec_prepared(owners_statement, *operator_row, text_array(keys.reference_numbers)))
                 snapshot.reference_owners.push_back({row[0].as<std::string>(), row[1].as<std::string>()});
         }
         std::unordered_map<std::string_view, std::size_t> index;
@@ -147,31 +134,48 @@ void postgres_store::write(const operator_id& op, const batch_keys& keys, const 
         if (writes.inserts.empty() && writes.updates.empty()) return;
 
         if (!operator_row) operator_row = impl::create_operator(tx, op);
+        std::vector<std::string> references;
+        std::vector<std::int64_t> reference_rows;
         for (const auto& c : writes.inserts) {
             if (index.count(c.number) != 0) throw error{errc::internal_error, "", "insert of an existing charge: " + c.number};
             const auto row = insert_charge(tx, *operator_row, c);  // a number inserted meanwhile: retried
-            for (const auto& reference : references_of(c)) insert_reference(tx, *operator_row, reference, row);
+            for (auto& reference : references_of(c)) {
+                references.push_back(std::move(reference));
+                reference_rows.push_back(row);
+            }
         }
+        // Acknowledgements, the bulk of the traffic, in one statement; status changes one by one.
+        std::vector<std::string> acknowledged_ids, acknowledged_on;
+        std::vector<std::optional<std::string>> acknowledged_references;
         for (const auto& update : writes.updates) {
             const auto it = index.find(update.number);
             if (it == index.end())
                 throw error{errc::internal_error, "", "update of a charge outside the batch: " + update.number};
             charge& changed = snapshot.charges[it->second];
             apply_update(changed, update);
-            update_charge(tx, row_ids[it->second], update, changed);
-            for (const auto& reference : references_of(update))
-                insert_reference(tx, *operator_row, reference, row_ids[it->second]);
+            const auto row = row_ids[it->second];
+            if (update.status || update.decision) update_status(tx, row, changed);
+            if (update.acknowledged) {
+                acknowledged_ids.push_back(std::to_string(row));
+                acknowledged_on.push_back(std::to_string(changed.acknowledged->on.time_since_epoch().count()));
+                acknowledged_references.push_back(changed.acknowledged->reference_number);
+            }
+            for (auto& reference : references_of(update)) {
+                references.push_back(std::move(reference));
+                reference_rows.push_back(row);
+            }
         }
+        if (!acknowledged_ids.empty())
+            tx.exec_prepared0(acknowledge_statement, text_array(acknowledged_ids), text_array(acknowledged_on),
+                              text_array(acknowledged_references));
+        add_references(tx, *operator_row, references, reference_rows);
     });
 }
 
 std::optional<charge> postgres_store::find_by_number(const operator_id& op, const std::string& number)
 {
-    return impl_->transaction([&](pqxx::work& tx) -> std::optional<charge> {
-        const auto rows = tx.exec_params("SELECT " + charge_columns +
-                                             " FROM charges c JOIN operators o ON o.id = c.operator_id "
-                                             "WHERE o.name = $1 AND c.number = $2",
-                                         op.value(), number);
+    return impl_->read([&](pqxx::transaction_base& tx) -> std::optional<charge> {
+        const auto rows = tx.exec_prepared(by_number_statement, op.value(), number);
         if (rows.empty()) return std::nullopt;
         return read_charge(rows[0]);
     });
@@ -179,12 +183,8 @@ std::optional<charge> postgres_store::find_by_number(const operator_id& op, cons
 
 std::optional<charge> postgres_store::find_by_reference(const operator_id& op, const std::string& reference_number)
 {
-    return impl_->transaction([&](pqxx::work& tx) -> std::optional<charge> {
-        const auto rows = tx.exec_params("SELECT " + charge_columns +
-                                             " FROM reference_numbers r JOIN operators o ON o.id = r.operator_id "
-                                             "JOIN charges c ON c.id = r.charge_id "
-                                             "WHERE o.name = $1 AND r.reference_number = $2",
-                                         op.value(), reference_number);
+    return impl_->read([&](pqxx::transaction_base& tx) -> std::optional<charge> {
+        const auto rows = tx.exec_prepared(by_reference_statement, op.value(), reference_number);
         if (rows.empty()) return std::nullopt;
         return read_charge(rows[0]);
     });
@@ -196,16 +196,11 @@ std::vector<charge> postgres_store::list_unacknowledged(const operator_id& op, s
     const auto clamp = [](std::size_t value) {
         return static_cast<std::int64_t>(std::min<std::size_t>(value, std::numeric_limits<std::int64_t>::max()));
     };
-    return impl_->transaction([&](pqxx::work& tx) {
+    return impl_->read([&](pqxx::transaction_base& tx) {
         std::vector<charge> found;
-        const auto operator_row = impl::operator_row(tx, op);
-        if (!operator_row) return found;
-        const auto rows = tx.exec_params("SELECT " + charge_columns +
-                                             " FROM charges c WHERE c.operator_id = $1 AND c.processed = $2 "
-                                             "AND c.acknowledged_on IS NULL ORDER BY c.received_on, c.number "
-                                             "LIMIT $3 OFFSET $4",
-                                         *operator_row, cls == status_class::processed, clamp(limit), clamp(offset));
-        for (const auto& row : rows) found.push_back(read_charge(row));
+        for (const auto& row : tx.exec_prepared(list_statement, op.value(), cls == status_class::processed, clamp(limit),
+                                                clamp(offset)))
+            found.push_back(read_charge(row));
         return found;
     });
 }

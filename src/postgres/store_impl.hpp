@@ -7,6 +7,7 @@
 #include <netflix_charges/postgres_store.hpp>
 
 #include "../connection_pool.hpp"
+#include "statements.hpp"
 
 #include <pqxx/pqxx>
 
@@ -25,7 +26,9 @@ struct postgres_store::impl {
 
     detail::connection_pool<pqxx::connection> pool{options.connections, [this] {
         try {
-            return std::make_unique<pqxx::connection>(url);
+            auto conn = std::make_unique<pqxx::connection>(url);
+            postgres_detail::prepare_statements(*conn);
+            return conn;
         } catch (const std::exception& e) {
             throw storage_failure(e);
         }
@@ -83,6 +86,29 @@ struct postgres_store::impl {
                 release(std::move(conn));
                 throw;
             }
+        }
+    }
+
+    // Runs `work(transaction)` on a pooled connection without BEGIN and COMMIT (one statement is
+    // its own transaction): for reads of one statement. Faults become storage_failure.
+    template <typename Work>
+    auto read(Work work)
+    {
+        auto conn = acquire();
+        try {
+            pqxx::nontransaction tx{*conn};
+            auto result = work(tx);
+            release(std::move(conn));
+            return result;
+        } catch (const pqxx::broken_connection& e) {
+            discard();
+            throw storage_failure(e);
+        } catch (const pqxx::failure& e) {
+            release(std::move(conn));
+            throw storage_failure(e);
+        } catch (...) {
+            release(std::move(conn));
+            throw;
         }
     }
 
