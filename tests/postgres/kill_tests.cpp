@@ -1,9 +1,11 @@
-// A process acknowledging through the PostgreSQL store, killed with SIGKILL mid-batch again and
-// again: the server (PostgreSQL) rolls back what was not committed, so no batch is ever there
-// in part, and every batch the process saw committed is there.
+// Processes killed with SIGKILL mid-batch on PostgreSQL, again and again: one acknowledging
+// through the store directly, and a server under HTTP load (crash_under_load.hpp). PostgreSQL
+// rolls back what was not committed, so no batch is ever there in part, and every batch that
+// was answered is there.
 #include "test_database.hpp"
 
 #include "child_process.hpp"
+#include "crash_under_load.hpp"
 
 #include <netflix_charges/netflix_charges.hpp>
 #include <netflix_charges/postgres_store.hpp>
@@ -85,4 +87,12 @@ TEST_CASE("a process killed mid-batch on PostgreSQL leaves no batch in part, and
     WARN("PostgreSQL: batches committed " << committed << ", kills survived " << kills);
     CHECK(kills >= 10);
     CHECK(committed > 0);
+}
+
+TEST_CASE("a server on PostgreSQL killed with SIGKILL while clients acknowledge keeps every answered acknowledgement",
+          "[postgres][crash]")
+{
+    test_support::test_database database;
+    http_tests::crash::server_killed_under_load<postgres_store>(
+        "PostgreSQL", [&] { return std::make_unique<postgres_store>(database.url()); });
 }
