@@ -45,70 +45,75 @@ struct postgres_store::impl {
     void release(std::unique_ptr<pqxx::connection> conn) { pool.release(std::move(conn)); }
     void discard() { pool.discard(); }
 
-    // Runs `work(transaction)` in one READ COMMITTED transaction on a pooled connection and
-    // commits; a serialization failure, a deadlock or a unique key taken by a concurrent
-    // transaction starts it again from the beginning (up to max_attempts). Other faults become
-    // storage_failure; a broken connection is closed and replaced on next use.
+    // Runs `work(connection)` on a pooled connection. A connection that broke (or whose commit
+    // is in doubt) is discarded and replaced on next use, and that becomes storage_failure; any
+    // other exception propagates, the connection back in the pool.
     template <typename Work>
-    auto transaction(Work work)
-    {
-        for (int attempt = 1;; ++attempt) {
-            auto conn = acquire();
-            try {
-                pqxx::work tx{*conn};
-                if constexpr (std::is_void_v<decltype(work(tx))>) {
-                    work(tx);
-                    tx.commit();
-                    release(std::move(conn));
-                    return;
-                } else {
-                    auto result = work(tx);
-                    tx.commit();
-                    release(std::move(conn));
-                    return result;
-                }
-            } catch (const pqxx::broken_connection& e) {
-                discard();
-                throw storage_failure(e);
-            } catch (const pqxx::in_doubt_error& e) {
-                discard();
-                throw storage_failure(e);
-            } catch (const pqxx::transaction_rollback& e) {  // serialization failure, deadlock
-                release(std::move(conn));
-                if (attempt >= options.max_attempts) throw storage_failure(e);
-            } catch (const pqxx::unique_violation& e) {
-                release(std::move(conn));
-                if (attempt >= options.max_attempts) throw storage_failure(e);
-            } catch (const pqxx::failure& e) {
-                release(std::move(conn));
-                throw storage_failure(e);
-            } catch (...) {
-                release(std::move(conn));
-                throw;
-            }
-        }
-    }
-
-    // Runs `work(transaction)` on a pooled connection without BEGIN and COMMIT (one statement is
-    // its own transaction): for reads of one statement. Faults become storage_failure.
-    template <typename Work>
-    auto read(Work work)
+    auto with_connection(Work work)
     {
         auto conn = acquire();
         try {
-            pqxx::nontransaction tx{*conn};
-            auto result = work(tx);
-            release(std::move(conn));
-            return result;
+            if constexpr (std::is_void_v<decltype(work(*conn))>) {
+                work(*conn);
+                release(std::move(conn));
+            } else {
+                auto result = work(*conn);
+                release(std::move(conn));
+                return result;
+            }
         } catch (const pqxx::broken_connection& e) {
             discard();
             throw storage_failure(e);
-        } catch (const pqxx::failure& e) {
-            release(std::move(conn));
+        } catch (const pqxx::in_doubt_error& e) {
+            discard();
             throw storage_failure(e);
         } catch (...) {
             release(std::move(conn));
             throw;
+        }
+    }
+
+    // Runs `work(transaction)` in one READ COMMITTED transaction and commits; a serialization
+    // failure, a deadlock or a unique key taken by a concurrent transaction starts it again from
+    // the beginning (up to max_attempts). Other PostgreSQL faults become storage_failure.
+    template <typename Work>
+    auto transaction(Work work)
+    {
+        for (int attempt = 1;; ++attempt) {
+            try {
+                return with_connection([&](pqxx::connection& conn) {
+                    pqxx::work tx{conn};
+                    if constexpr (std::is_void_v<decltype(work(tx))>) {
+                        work(tx);
+                        tx.commit();
+                    } else {
+                        auto result = work(tx);
+                        tx.commit();
+                        return result;
+                    }
+                });
+            } catch (const pqxx::transaction_rollback& e) {  // serialization failure, deadlock
+                if (attempt >= options.max_attempts) throw storage_failure(e);
+            } catch (const pqxx::unique_violation& e) {
+                if (attempt >= options.max_attempts) throw storage_failure(e);
+            } catch (const pqxx::failure& e) {
+                throw storage_failure(e);
+            }
+        }
+    }
+
+    // Runs `work(transaction)` without BEGIN and COMMIT (a statement is its own transaction):
+    // for reads of one statement. PostgreSQL faults become storage_failure.
+    template <typename Work>
+    auto read(Work work)
+    {
+        try {
+            return with_connection([&](pqxx::connection& conn) {
+                pqxx::nontransaction tx{conn};
+                return work(tx);
+            });
+        } catch (const pqxx::failure& e) {
+            throw storage_failure(e);
         }
     }
 
