@@ -29,6 +29,25 @@ struct decision_fixture : fixture {
     {
         return (service.*d.call)(caller, items);
     }
+
+    // I1 decided by `d` with reference R1 and I2 without one; then, a check that a later call
+    // left both as they were.
+    struct decided_pair {
+        decision_fixture& f;
+        charge first, second;
+        void unchanged() const
+        {
+            CHECK(f.stored("I1") == first);
+            CHECK(f.stored("I2") == second);
+        }
+    };
+    decided_pair decide_two(const decision_call& d)
+    {
+        issue(a_charge("I1"));
+        issue(a_charge("I2"));
+        REQUIRE(run(d, {item("I1", "customer-1", "R1"), item("I2")}).failed.empty());
+        return {*this, stored("I1"), stored("I2")};
+    }
 };
 
 }  // namespace
@@ -99,33 +118,23 @@ TEST_CASE_METHOD(decision_fixture, "a replayed accept or decline with the same r
                  "[contract][accept][decline]")
 {
     const auto d = GENERATE(accept_call, decline_call);
-    issue(a_charge("I1"));
-    issue(a_charge("I2"));
-    REQUIRE(run(d, {item("I1", "customer-1", "R1"), item("I2")}).failed.empty());
-    const auto before1 = stored("I1");
-    const auto before2 = stored("I2");
+    const auto decided = decide_two(d);
     time.advance(std::chrono::hours{1});
     CHECK(run(d, {item("I1", "customer-1", "R1"), item("I2")}).failed.empty());
-    CHECK(stored("I1") == before1);
-    CHECK(stored("I2") == before2);
+    decided.unchanged();
 }
 
 TEST_CASE_METHOD(decision_fixture, "code 6: already accepted or declined with a different reference number",
                  "[contract][accept][decline]")
 {
     const auto d = GENERATE(accept_call, decline_call);
-    issue(a_charge("I1"));
-    issue(a_charge("I2"));
-    REQUIRE(run(d, {item("I1", "customer-1", "R1"), item("I2")}).failed.empty());
-    const auto before1 = stored("I1");
-    const auto before2 = stored("I2");
+    const auto decided = decide_two(d);
     for (const auto& retry : {item("I1", "customer-1", "R2"), item("I1"), item("I2", "customer-1", "R3")}) {
         const auto result = run(d, {retry});
         REQUIRE(codes(result) == strings{"6"});
         CHECK(result.failed[0].description == d.code_6_description);
     }
-    CHECK(stored("I1") == before1);
-    CHECK(stored("I2") == before2);
+    decided.unchanged();
 }
 
 TEST_CASE_METHOD(decision_fixture, "accept and decline check codes 1, 2, 4 and 7 as acknowledge does",
