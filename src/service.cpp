@@ -11,6 +11,27 @@ namespace netflix_charges {
 
 namespace {
 
+// New charges about to be issued, each checked: the batch's keys, and each number's position
+// in the list. A number given twice is refused.
+struct new_charge_batch {
+    batch_keys keys;
+    std::map<std::string, std::size_t> position;
+};
+
+template <typename Item, typename DetailsOf>
+new_charge_batch checked_new_charges(const std::vector<Item>& items, DetailsOf details_of)
+{
+    new_charge_batch batch;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const new_charge& c = details_of(items[i]);
+        validation::check_new_charge(c);
+        if (!batch.position.emplace(c.number, i).second)
+            throw error{errc::invalid_parameter, "number", "charge " + c.number + " appears twice"};
+        batch.keys.numbers.push_back(c.number);
+    }
+    return batch;
+}
+
 bool same_details(const charge& stored, const new_charge& c)
 {
     return stored.billing_system_customer_identifier == c.billing_system_customer_identifier &&
@@ -65,18 +86,12 @@ charge charges_service::issue(const operator_id& op, const new_charge& c)
 std::vector<charge> charges_service::issue_many(const operator_id& op, const std::vector<new_charge>& charges)
 {
     validation::check_operator(op);
-    batch_keys keys;
-    std::map<std::string, std::size_t> position;
-    for (std::size_t i = 0; i < charges.size(); ++i) {
-        validation::check_new_charge(charges[i]);
-        if (!position.emplace(charges[i].number, i).second)
-            throw error{errc::invalid_parameter, "number", "charge " + charges[i].number + " appears twice"};
-        keys.numbers.push_back(charges[i].number);
-    }
+    const auto batch = checked_new_charges(charges, [](const new_charge& c) -> const new_charge& { return c; });
+    const auto& position = batch.position;
     const timestamp now = clock_.now();
 
     std::vector<charge> result(charges.size());
-    store_.write(op, keys, [&](const batch_snapshot& snapshot) {
+    store_.write(op, batch.keys, [&](const batch_snapshot& snapshot) {
         batch_writes writes;
         std::vector<bool> stored_already(charges.size(), false);
         for (const auto& existing : snapshot.charges) {
@@ -99,18 +114,12 @@ std::vector<charge> charges_service::issue_many(const operator_id& op, const std
 import_summary charges_service::import_charges(const operator_id& op, const std::vector<imported_charge>& charges)
 {
     validation::check_operator(op);
-    batch_keys keys;
-    std::map<std::string, std::size_t> position;
-    for (std::size_t i = 0; i < charges.size(); ++i) {
-        validation::check_new_charge(charges[i].details);
-        if (!position.emplace(charges[i].details.number, i).second)
-            throw error{errc::invalid_parameter, "number", "charge " + charges[i].details.number + " appears twice"};
-        keys.numbers.push_back(charges[i].details.number);
-    }
+    const auto batch = checked_new_charges(charges, [](const imported_charge& c) -> const new_charge& { return c.details; });
+    const auto& position = batch.position;
     const timestamp now = clock_.now();
 
     import_summary summary;
-    store_.write(op, keys, [&](const batch_snapshot& snapshot) {
+    store_.write(op, batch.keys, [&](const batch_snapshot& snapshot) {
         summary = {};
         batch_writes writes;
         std::vector<bool> stored_already(charges.size(), false);
