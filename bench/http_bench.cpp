@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <regex>
 #include <thread>
 
@@ -99,7 +100,7 @@ double to_ms(const std::string& value, const std::string& unit)
 load_result wrk(const std::string& url, const std::string& script, int connections, int seconds)
 {
     const std::string command = "wrk -t2 -c" + std::to_string(connections) + " -d" + std::to_string(seconds) +
-                                "s --latency " + (script.empty() ? "" : "-s " + script + " ") + url + " 2>&1";
+                                "s --latency " + (script.empty() ? "" : "-s '" + script + "' ") + "'" + url + "' 2>&1";
     std::string output;
     FILE* pipe = ::popen(command.c_str(), "r");
     if (!pipe) throw std::runtime_error("cannot run wrk");
@@ -174,6 +175,16 @@ int main(int argc, char** argv)
     // The bare server answers bodies of the same sizes as ours.
     const auto list_body = api({"GET", list_path, {}, {}}).body;
     std::printf("list answer: %zu bytes\n", list_body.size());
+    // What wrk will be answered, checked once over a socket: a whole list, not an error.
+    {
+        boost::asio::ip::tcp::iostream probe{"127.0.0.1", std::to_string(server.port())};
+        probe << "GET " << list_path << " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" << std::flush;
+        const std::string answer{std::istreambuf_iterator<char>{probe}, {}};
+        if (answer.find(list_body) == std::string::npos) {
+            std::fprintf(stderr, "the server's list answer over a socket is not the expected one:\n%.400s\n", answer.c_str());
+            return 1;
+        }
+    }
     const std::string ack_body = R"({"data":{"failed_charges_set":[]},"status":{"code":"OK","description":"","message":""}})";
     bare_server bare{list_body, ack_body, threads};
     const std::string baseline = "http://127.0.0.1:" + std::to_string(bare.port());
