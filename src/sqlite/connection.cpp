@@ -2,6 +2,7 @@
 
 #include <netflix_charges/errors.hpp>
 #include <netflix_charges/limits.hpp>
+#include <netflix_charges/request_scope.hpp>
 
 #include <string_view>
 
@@ -344,9 +345,13 @@ bool connection::is_token_revoked(const std::string& jti)
 }
 
 // The data_version is read before the cached query runs, so a commit in between makes the
-// cache look older than it is, never newer.
+// cache look older than it is, never newer. Within one request_scope it is read once: the
+// request's later calls on this connection see the store as of its first, or fresher.
 void connection::validate_cache()
 {
+    const auto request = request_scope::current();
+    if (request != 0 && request == validated_in_request_) return;
+    validated_in_request_ = request;
     statement_use use{data_version_};
     use->executeStep();
     cache_.validate(use->getColumn(0).getInt64());

@@ -50,7 +50,11 @@ public:
     bool is_token_revoked(const std::string& jti);
 
     // Called before this connection writes: its own commits do not change its data_version.
-    void forget_cached_reads() { cache_.clear(); }
+    void forget_cached_reads()
+    {
+        cache_.clear();
+        validated_in_request_ = 0;
+    }
 
 private:
     SQLite::Database db_;
@@ -68,6 +72,7 @@ private:
     SQLite::Statement is_token_revoked_;
     SQLite::Statement data_version_;
     read_cache cache_;
+    std::uint64_t validated_in_request_ = 0;  // the request_scope of the last check, 0: none
 
     void validate_cache();
 };

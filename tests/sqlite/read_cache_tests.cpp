@@ -6,6 +6,7 @@
 #include "child_process.hpp"
 
 #include <netflix_charges/jwt_authenticator.hpp>
+#include <netflix_charges/request_scope.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -133,4 +134,25 @@ TEST_CASE("a token verified before the same connection released it is refused at
 
     auth.release(token);
     CHECK(auth.verify(token).rejection == token_rejection::revoked);
+}
+
+TEST_CASE("within one request_scope the check is made once; the next request sees another process's change",
+          "[sqlite][read cache]")
+{
+    polled_store polled{3};
+    auto& service = polled.service;
+    {
+        const request_scope request;
+        REQUIRE(numbers_listed(service).size() == 3);
+        test_support::child_process other{[&](int) {
+            sqlite_store other_store{polled.path};
+            charges_service other_service{other_store};
+            return other_service.acknowledge(as_caller(op), {{"C000001", "customer-1", "R-1"}}).failed.empty() ? 0 : 1;
+        }};
+        require_success(other);
+        // The same request: answered as the store was when the request began.
+        CHECK(numbers_listed(service).size() == 3);
+    }
+    const request_scope next_request;
+    CHECK(numbers_listed(service) == std::vector<std::string>{"C000000", "C000002"});
 }

@@ -1,6 +1,7 @@
 #include <netflix_charges/errors.hpp>
 #include <netflix_charges/http/handler.hpp>
 #include <netflix_charges/limits.hpp>
+#include <netflix_charges/request_scope.hpp>
 
 #include "json_text.hpp"
 #include "metrics.hpp"
@@ -323,6 +324,7 @@ response handler::impl::answer(const request& r, std::string& route_label) const
 
 response handler::operator()(const request& r) const
 {
+    const request_scope one_request;  // the store checks its caches once for the whole request
     const auto started = std::chrono::steady_clock::now();
     std::string route_label = "unmatched";
     response answer = impl_->answer(r, route_label);
