@@ -149,6 +149,21 @@ TEST_CASE_METHOD(fixture, "list answers the charges with money in plain decimals
     CHECK(first.size() == 13);
 }
 
+TEST_CASE("a page listed again is answered anew whenever anything in it differs, down to an amount's scale",
+          "[http][list]")
+{
+    // Two operators whose pages differ only in the scale of one local amount; then a change.
+    fixture f;
+    http_tests::fixture other;
+    f.service.issue(f.op, a_charge("I1").in_local_currency("1.5", "ALL").received_on(at("2026-01-01T00:00:00")));
+    other.service.issue(other.op, a_charge("I1").in_local_currency("1.50", "ALL").received_on(at("2026-01-01T00:00:00")));
+    CHECK(f.get(f.list_query()).body.find(R"("local_currency_amount":1.5,)") != std::string::npos);
+    CHECK(other.get(other.list_query()).body.find(R"("local_currency_amount":1.50,)") != std::string::npos);
+    CHECK(f.get(f.list_query()).body.find(R"("local_currency_amount":1.5,)") != std::string::npos);
+    f.service.record_outcome(f.op, "I1", charge_status::approved);
+    CHECK(envelope_of(f.get(f.list_query())).at("data").at("charges_set").as_array().empty());
+}
+
 TEST_CASE_METHOD(fixture, "list pages by offset and number_of_results and filters by status class", "[http][list]")
 {
     for (int i = 0; i < 5; ++i) service.issue(op, a_charge("P" + std::to_string(i)).received_on(at("2026-01-01T00:00:00") + std::chrono::seconds{i}));

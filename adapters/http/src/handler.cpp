@@ -83,6 +83,29 @@ bool is_json_content(const request& r)
     return iequals(media, "application/json");
 }
 
+// The list's data object. A billing system polls the same page again and again: each thread
+// keeps the last page it rendered, and answers an identical page (same charges, same fields)
+// with the same text instead of rendering it again.
+std::string charges_set_json(std::vector<charge> charges, std::vector<charge_field> fields)
+{
+    thread_local struct {
+        std::vector<charge> charges;
+        std::vector<charge_field> fields;
+        std::string json;
+    } last;
+    if (fields == last.fields && charges == last.charges) return last.json;
+    std::string data;
+    data.reserve(64 + charges.size() * 64 * fields.size());
+    data += R"({"charges_set":[)";
+    for (std::size_t i = 0; i < charges.size(); ++i) {
+        if (i > 0) data += ',';
+        append_charge_json(data, charges[i], fields);
+    }
+    data += "]}";
+    last = {std::move(charges), std::move(fields), data};
+    return data;
+}
+
 }  // namespace
 
 const std::string* request::header(std::string_view name) const { return find_header(headers, name); }
@@ -181,16 +204,8 @@ struct handler::impl {
         auto fields = charge_fields();
         if (const auto it = p.find("fields_set"); it != p.end()) fields = requested_fields(it->second);
 
-        const auto charges = service.list(who, listing);
-        std::string data;
-        data.reserve(64 + charges.size() * 64 * fields.size());
-        data += R"({"charges_set":[)";
-        for (std::size_t i = 0; i < charges.size(); ++i) {
-            if (i > 0) data += ',';
-            append_charge_json(data, charges[i], fields);
-        }
-        data += "]}";
-        return ok(std::move(data));
+        auto charges = service.list(who, listing);
+        return ok(charges_set_json(std::move(charges), std::move(fields)));
     }
 
     // `fields_set`: comma-separated wire names, each known, in the order given.
