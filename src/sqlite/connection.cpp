@@ -351,10 +351,10 @@ void connection::validate_cache()
 {
     const auto request = request_scope::current();
     if (request != 0 && request == validated_in_request_) return;
-    validated_in_request_ = request;
     statement_use use{data_version_};
     use->executeStep();
     cache_.validate(use->getColumn(0).getInt64());
+    validated_in_request_ = request;  // only once the check has been made: a failed one is made again
 }
 
 }  // namespace netflix_charges::sqlite_detail
