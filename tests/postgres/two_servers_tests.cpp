@@ -1,6 +1,7 @@
 // Several servers on one PostgreSQL database: two server processes behind "a load balancer"
 // (clients spread over both) acknowledging overlapping charges at the same moments.
 #include "api_client.hpp"
+#include "http_fixture.hpp"
 #include "test_database.hpp"
 
 #include "child_process.hpp"
@@ -27,20 +28,13 @@ namespace {
 
 const operator_id op{"op"};
 
-jwt_options fast_hashes()
-{
-    jwt_options o;
-    o.password_iterations = 1000;
-    return o;
-}
-
 // A server process on the database, until killed.
 std::function<int(int)> server_on(const std::string& url, unsigned short port)
 {
     return [url, port](int) {
         postgres_store store{url};
         charges_service service{store};
-        jwt_authenticator auth{store, fast_hashes()};
+        jwt_authenticator auth{store, http_tests::fixture::auth_options()};
         http::handler api{service, auth};
         http::server_options options;
         options.port = port;
@@ -68,7 +62,7 @@ TEST_CASE("two server processes on one database: overlapping acknowledgements th
         std::vector<new_charge> charges;
         for (int i = 0; i < charge_count; ++i) charges.push_back(testing::a_charge(number_of(i)));
         service.issue_many(op, charges);
-        jwt_authenticator auth{store, fast_hashes()};
+        jwt_authenticator auth{store, http_tests::fixture::auth_options()};
         auth.add_user(op, "billing", "", "correct horse");
         token = auth.login("billing", "correct horse", "op", std::nullopt).token;  // valid on both servers
     }

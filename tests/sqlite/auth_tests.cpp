@@ -7,17 +7,6 @@
 
 using namespace sqlite_tests;
 
-namespace {
-
-jwt_options fast_hashes()
-{
-    jwt_options o;
-    o.password_iterations = 1000;
-    return o;
-}
-
-}  // namespace
-
 TEST_CASE("a token stays valid across a restart, and a released one stays released", "[sqlite][auth]")
 {
     test_support::temporary_directory folder;

@@ -30,13 +30,6 @@ sqlite_options one_connection()
     return options;
 }
 
-jwt_options fast_hashes()
-{
-    jwt_options o;
-    o.password_iterations = 1000;
-    return o;
-}
-
 // A store on a new file whose calls all share one connection, with `count` charges issued.
 struct polled_store {
     test_support::temporary_directory folder;

@@ -2,6 +2,7 @@
 
 #include "temporary_directory.hpp"
 
+#include <netflix_charges/jwt_authenticator.hpp>
 #include <netflix_charges/netflix_charges.hpp>
 #include <netflix_charges/sqlite_store.hpp>
 #include <netflix_charges/testing.hpp>
@@ -15,6 +16,14 @@ namespace sqlite_tests {
 
 using namespace netflix_charges;
 using netflix_charges::testing::a_charge;
+
+// Accounts with cheap password hashes (the default's cost is tested once, in the contract suite).
+inline jwt_options fast_hashes()
+{
+    jwt_options o;
+    o.password_iterations = 1000;
+    return o;
+}
 
 // The operator's billing system, as its token would say.
 inline identity as_caller(const operator_id& op) { return {"billing", op, ""}; }
