@@ -13,11 +13,14 @@
 #include <boost/beast.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <regex>
+
+#include <sys/resource.h>
 #include <thread>
 
 namespace nc = netflix_charges;
@@ -88,7 +91,16 @@ private:
 struct load_result {
     double requests_per_second = 0;
     double p99_ms = 0;
+    double server_cpu_us = 0;  // CPU time of this process (the server under load) per request
 };
+
+double process_cpu_seconds()
+{
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
 
 double to_ms(const std::string& value, const std::string& unit)
 {
@@ -102,16 +114,19 @@ load_result wrk(const std::string& url, const std::string& script, int connectio
     const std::string command = "wrk -t2 -c" + std::to_string(connections) + " -d" + std::to_string(seconds) +
                                 "s --latency " + (script.empty() ? "" : "-s '" + script + "' ") + "'" + url + "' 2>&1";
     std::string output;
+    const double cpu_before = process_cpu_seconds();
     FILE* pipe = ::popen(command.c_str(), "r");
     if (!pipe) throw std::runtime_error("cannot run wrk");
     char chunk[4096];
     while (std::fgets(chunk, sizeof chunk, pipe)) output += chunk;
     ::pclose(pipe);
+    const double cpu = process_cpu_seconds() - cpu_before;
     load_result r;
     std::smatch m;
     if (std::regex_search(output, m, std::regex{R"(Requests/sec:\s+([0-9.]+))"})) r.requests_per_second = std::stod(m[1]);
     if (std::regex_search(output, m, std::regex{R"(99%\s+([0-9.]+)(us|ms|s))"})) r.p99_ms = to_ms(m[1], m[2]);
-    if (r.requests_per_second == 0) throw std::runtime_error("wrk gave no figures:\n" + output);
+    if (std::regex_search(output, m, std::regex{R"(([0-9]+) requests in)"})) r.server_cpu_us = cpu * 1e6 / std::stod(m[1]);
+    if (r.requests_per_second == 0 || r.server_cpu_us == 0) throw std::runtime_error("wrk gave no figures:\n" + output);
     return r;
 }
 
@@ -136,12 +151,14 @@ int main(int argc, char** argv)
     int connections = 16;
     int rounds = 3;
     std::size_t threads = 2;
+    int handler_calls = 20000;
     app.add_option("--dir", folder, "Where the database and wrk scripts are made");
     app.add_option("--charges", charges, "Charges in the database (acknowledge takes from them)");
     app.add_option("--seconds", seconds, "Length of each wrk run");
     app.add_option("--connections", connections, "wrk connections");
     app.add_option("--rounds", rounds, "Alternating rounds of list (the median counts)");
     app.add_option("--threads", threads, "Server threads (both servers)");
+    app.add_option("--handler-calls", handler_calls, "List calls to the handler alone (without a socket)");
     CLI11_PARSE(app, argc, argv);
     std::filesystem::remove_all(folder);
     std::filesystem::create_directories(folder);
@@ -185,6 +202,15 @@ int main(int argc, char** argv)
             return 1;
         }
     }
+    // The handler alone, without a socket: what the adapter adds per list request.
+    {
+        const nc::http::request list_request{"GET", list_path, {{"Host", "localhost"}}, {}};
+        const auto started = std::chrono::steady_clock::now();
+        for (int i = 0; i < handler_calls; ++i)
+            if (api(list_request).body.size() != list_body.size()) throw std::runtime_error("the list answer changed");
+        const std::chrono::duration<double, std::micro> spent = std::chrono::steady_clock::now() - started;
+        std::printf("handler alone: %.2f us per list request\n", spent.count() / handler_calls);
+    }
     const std::string ack_body = R"({"data":{"failed_charges_set":[]},"status":{"code":"OK","description":"","message":""}})";
     bare_server bare{list_body, ack_body, threads};
     const std::string baseline = "http://127.0.0.1:" + std::to_string(bare.port());
@@ -224,14 +250,17 @@ end
     const long rss = resident_kib();  // after reading from the 1M-charge database
     const auto [ack_ours, ack_bare] = median_of(ours, baseline, ack_script, 1);
 
-    std::printf("list 50:        ours %.0f req/s p99 %.2f ms; bare Beast %.0f req/s p99 %.2f ms\n",
-                list_ours.requests_per_second, list_ours.p99_ms, list_bare.requests_per_second, list_bare.p99_ms);
-    std::printf("acknowledge 50: ours %.0f req/s p99 %.2f ms; bare Beast %.0f req/s p99 %.2f ms\n",
-                ack_ours.requests_per_second, ack_ours.p99_ms, ack_bare.requests_per_second, ack_bare.p99_ms);
+    std::printf("list 50:        ours %.0f req/s p99 %.2f ms %.1f us CPU/req; bare Beast %.0f req/s p99 %.2f ms %.1f us CPU/req\n",
+                list_ours.requests_per_second, list_ours.p99_ms, list_ours.server_cpu_us, list_bare.requests_per_second,
+                list_bare.p99_ms, list_bare.server_cpu_us);
+    std::printf("acknowledge 50: ours %.0f req/s p99 %.2f ms %.1f us CPU/req; bare Beast %.0f req/s p99 %.2f ms %.1f us CPU/req\n",
+                ack_ours.requests_per_second, ack_ours.p99_ms, ack_ours.server_cpu_us, ack_bare.requests_per_second,
+                ack_bare.p99_ms, ack_bare.server_cpu_us);
     std::printf("resident memory with %zu charges: %.1f MiB\n", charges, static_cast<double>(rss) / 1024);
     std::printf("ratio list_vs_bare_beast %.3f\n", list_ours.requests_per_second / list_bare.requests_per_second);
     std::printf("ratio acknowledge_vs_bare_beast %.3f\n", ack_ours.requests_per_second / ack_bare.requests_per_second);
     std::printf("ratio list_p99_vs_bare_beast %.3f\n", list_ours.p99_ms / list_bare.p99_ms);
+    std::printf("ratio list_cpu_per_request_vs_bare_beast %.3f\n", list_ours.server_cpu_us / list_bare.server_cpu_us);
 
     server.stop();
     runner.join();

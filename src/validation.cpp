@@ -109,8 +109,9 @@ void check_items(const std::string& set_name, const std::vector<charge_item>& it
     }
 }
 
-void check_list_request(const list_request& request)
+void check_list(const operator_id& op, const list_request& request)
 {
+    check_operator(op);
     if (request.number_of_results < 1 || request.number_of_results > limits::max_list_results)
         throw error{errc::invalid_parameter, "number_of_results",
                     "must be between 1 and " + std::to_string(limits::max_list_results)};

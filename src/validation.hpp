@@ -20,6 +20,7 @@ void check_text(const std::string& field, std::string_view value, std::size_t ma
 void check_operator(const operator_id& op);
 void check_new_charge(const new_charge& c);
 void check_items(const std::string& set_name, const std::vector<charge_item>& items);
-void check_list_request(const list_request& request);
+// The operator and the parameters of a list call.
+void check_list(const operator_id& op, const list_request& request);
 
 }  // namespace netflix_charges::validation

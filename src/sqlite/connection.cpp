@@ -316,12 +316,12 @@ std::optional<charge> connection::charge_by_reference(std::int64_t operator_row,
     return read_charge(*use);
 }
 
-std::vector<charge> connection::list_unacknowledged(std::int64_t operator_row, status_class cls, std::int64_t offset,
-                                                    std::int64_t limit)
+shared_charge_page connection::list_unacknowledged(std::int64_t operator_row, status_class cls, std::int64_t offset,
+                                                   std::int64_t limit)
 {
     validate_cache();
     const list_page_key key{operator_row, cls == status_class::processed, offset, limit};
-    if (const auto* page = cache_.page(key)) return *page;
+    if (auto page = cache_.page(key)) return page;
     statement_use use{list_unacknowledged_};
     use->bind(1, operator_row);
     use->bind(2, key.processed ? 1 : 0);
@@ -329,8 +329,9 @@ std::vector<charge> connection::list_unacknowledged(std::int64_t operator_row, s
     use->bind(4, offset);
     std::vector<charge> found;
     while (use->executeStep()) found.push_back(read_charge(*use));
-    cache_.remember_page(key, found);
-    return found;
+    auto page = std::make_shared<const std::vector<charge>>(std::move(found));
+    cache_.remember_page(key, page);
+    return page;
 }
 
 bool connection::is_token_revoked(const std::string& jti)
@@ -344,17 +345,35 @@ bool connection::is_token_revoked(const std::string& jti)
     return false;
 }
 
-// The data_version is read before the cached query runs, so a commit in between makes the
-// cache look older than it is, never newer. Within one request_scope it is read once: the
-// request's later calls on this connection see the store as of its first, or fresher.
+// The state is read before the cached query runs, so a commit in between makes the cache look
+// older than it is, never newer. Within one request_scope it is read once: the request's later
+// calls on this connection see the store as of its first, or fresher.
 void connection::validate_cache()
 {
     const auto request = request_scope::current();
     if (request != 0 && request == validated_in_request_) return;
+    cache_.validate(database_state());
+    validated_in_request_ = request;  // only once the check has been made: a failed one is made again
+}
+
+// The WAL index header when it can be read; else data_version.
+read_cache::database_state connection::database_state()
+{
+    if (!wal_index_looked_for_) {
+        read_data_version();  // the connection's first read transaction maps its WAL index, if any
+        wal_index_ = wal_index_watch::of(db_.getHandle());
+        wal_index_looked_for_ = true;
+    }
+    if (wal_index_)
+        if (auto header = wal_index_->read()) return *header;
+    return read_data_version();
+}
+
+std::int64_t connection::read_data_version()
+{
     statement_use use{data_version_};
     use->executeStep();
-    cache_.validate(use->getColumn(0).getInt64());
-    validated_in_request_ = request;  // only once the check has been made: a failed one is made again
+    return use->getColumn(0).getInt64();
 }
 
 }  // namespace netflix_charges::sqlite_detail

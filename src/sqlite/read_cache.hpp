@@ -4,12 +4,16 @@
 // database has not changed since. A billing system polls the same list page and presents the
 // same token over and over; between two changes, the answers are the same.
 //
-// Validity: before every cached read the connection asks `PRAGMA data_version`, which changes
-// whenever another connection — of this store, of another store on the file, of another
-// process — has committed; the cache forgets everything then. The connection's own commits do
-// not change its data_version, so every write transaction clears its cache first.
+// Validity: before every cached read the connection reads the database's state: the header of
+// its WAL index (wal_index_watch.hpp), or else `PRAGMA data_version`. Either changes whenever
+// another connection — of this store, of another store on the file, of another process — has
+// committed; the cache forgets everything then. The connection's own commits do not change its
+// data_version, so every write transaction clears its cache first.
 
 #include <netflix_charges/charge.hpp>
+#include <netflix_charges/charge_store.hpp>
+
+#include "wal_index_watch.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -18,6 +22,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <variant>
 #include <vector>
 
 namespace netflix_charges::sqlite_detail {
@@ -52,11 +57,14 @@ public:
     static constexpr std::size_t max_pages = 64;
     static constexpr std::size_t max_unrevoked_tokens = 4096;
 
-    // Forgets everything unless `data_version` is the one the cache was filled under.
-    void validate(std::int64_t data_version)
+    // What a connection reads of the database's state: a WAL index header or a data_version.
+    using database_state = std::variant<wal_index_header, std::int64_t>;
+
+    // Forgets everything unless `state` is the one the cache was filled under.
+    void validate(const database_state& state)
     {
-        if (data_version_ != data_version) clear();
-        data_version_ = data_version;
+        if (state_ != state) clear();
+        state_ = state;
     }
 
     void clear()
@@ -65,16 +73,17 @@ public:
         unrevoked_tokens_.clear();
     }
 
-    const std::vector<charge>* page(const list_page_key& key) const
+    // The page as cached (the same object each time), or null.
+    shared_charge_page page(const list_page_key& key) const
     {
         const auto it = pages_.find(key);
-        return it == pages_.end() ? nullptr : &it->second;
+        return it == pages_.end() ? nullptr : it->second;
     }
 
-    void remember_page(const list_page_key& key, const std::vector<charge>& page)
+    void remember_page(const list_page_key& key, shared_charge_page page)
     {
         if (pages_.size() >= max_pages) pages_.clear();
-        pages_.insert_or_assign(key, page);
+        pages_.insert_or_assign(key, std::move(page));
     }
 
     bool known_unrevoked(const std::string& jti) const { return unrevoked_tokens_.count(jti) != 0; }
@@ -86,8 +95,8 @@ public:
     }
 
 private:
-    std::optional<std::int64_t> data_version_;
-    std::unordered_map<list_page_key, std::vector<charge>, list_page_key_hash> pages_;
+    std::optional<database_state> state_;
+    std::unordered_map<list_page_key, shared_charge_page, list_page_key_hash> pages_;
     std::unordered_set<std::string> unrevoked_tokens_;
 };
 

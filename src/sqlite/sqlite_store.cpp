@@ -89,9 +89,15 @@ std::optional<charge> sqlite_store::find_by_reference(const operator_id& op, con
 std::vector<charge> sqlite_store::list_unacknowledged(const operator_id& op, status_class cls, std::size_t offset,
                                                       std::size_t limit)
 {
-    return impl_->with_connection([&](connection& conn) -> std::vector<charge> {
+    return *list_unacknowledged_shared(op, cls, offset, limit);
+}
+
+shared_charge_page sqlite_store::list_unacknowledged_shared(const operator_id& op, status_class cls, std::size_t offset,
+                                                            std::size_t limit)
+{
+    return impl_->with_connection([&](connection& conn) -> shared_charge_page {
         const auto operator_row = impl_->operator_row(conn, op);
-        if (!operator_row) return {};
+        if (!operator_row) return std::make_shared<const std::vector<charge>>();
         const auto clamp = [](std::size_t value) {
             return static_cast<std::int64_t>(std::min<std::size_t>(value, std::numeric_limits<std::int64_t>::max()));
         };

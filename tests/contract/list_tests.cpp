@@ -61,6 +61,19 @@ TEST_CASE_METHOD(fixture, "an acknowledged charge is never listed again", "[cont
     CHECK(listed(status_class::processed).empty());
 }
 
+TEST_CASE_METHOD(fixture, "the shared page is the list's answer, before and after a change", "[contract][list]")
+{
+    issue(a_charge("P1"));
+    issue(a_charge("P2"));
+    const list_request request{status_class::not_processed, 0, 50};
+    CHECK(*service.list_shared(caller, request) == service.list(caller, request));
+    REQUIRE(service.acknowledge(caller, {item("P1")}).failed.empty());
+    const auto after = service.list_shared(caller, request);
+    CHECK(*after == service.list(caller, request));
+    CHECK(after->size() == 1);
+    CHECK(service.list_shared(other_caller, request)->empty());
+}
+
 TEST_CASE_METHOD(fixture, "a processed charge moves from NOT_PROCESSED to PROCESSED", "[contract][list]")
 {
     issue(a_charge("P1"));

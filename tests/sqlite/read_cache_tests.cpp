@@ -68,6 +68,28 @@ TEST_CASE("a list read again after another process acknowledged a charge no long
     CHECK(numbers_listed(service) == std::vector<std::string>{"C000000", "C000002"});
 }
 
+TEST_CASE("a page answered from the cache is the same object, until another process commits", "[sqlite][read cache]")
+{
+    polled_store polled{3};
+    auto& service = polled.service;
+    const auto first = service.list_shared(as_caller(op), list_request{});
+    REQUIRE(first->size() == 3);
+    CHECK(service.list_shared(as_caller(op), list_request{}) == first);  // not read again
+    CHECK(service.list_shared(as_caller(op), list_request{}) == first);
+
+    test_support::child_process other{[&](int) {
+        sqlite_store other_store{polled.path};
+        charges_service other_service{other_store};
+        return other_service.acknowledge(as_caller(op), {{"C000001", "customer-1", "R-1"}}).failed.empty() ? 0 : 1;
+    }};
+    require_success(other);
+
+    const auto after = service.list_shared(as_caller(op), list_request{});
+    CHECK(after != first);
+    CHECK(after->size() == 2);
+    CHECK(first->size() == 3);  // a page handed out never changes
+}
+
 TEST_CASE("a list read again after the same connection acknowledged a charge no longer shows it",
           "[sqlite][read cache]")
 {

@@ -83,27 +83,36 @@ bool is_json_content(const request& r)
     return iequals(media, "application/json");
 }
 
-// The list's data object. A billing system polls the same page again and again: each thread
-// keeps the last page it rendered, and answers an identical page (same charges, same fields)
-// with the same text instead of rendering it again.
-std::string charges_set_json(std::vector<charge> charges, std::vector<charge_field> fields)
+// The list's answer body. A billing system polls the same page again and again: each thread
+// keeps the last answer it rendered, and answers an identical page (same charges, same fields)
+// with the same text instead of rendering it again. A page the store shares from its cache is
+// recognised by its address (it cannot have changed, and it cannot have been freed and its
+// address reused while `last` holds it); any other is compared field by field, and kept when
+// equal, so that the next time its address is enough.
+std::string list_answer(shared_charge_page page, std::vector<charge_field> fields)
 {
     thread_local struct {
-        std::vector<charge> charges;
+        shared_charge_page page;
         std::vector<charge_field> fields;
-        std::string json;
+        std::string body;
     } last;
-    if (fields == last.fields && charges == last.charges) return last.json;
+    if (last.page && fields == last.fields) {
+        if (page == last.page) return last.body;
+        if (*page == *last.page) {
+            last.page = std::move(page);
+            return last.body;
+        }
+    }
     std::string data;
-    data.reserve(64 + charges.size() * 64 * fields.size());
+    data.reserve(64 + page->size() * 64 * fields.size());
     data += R"({"charges_set":[)";
-    for (std::size_t i = 0; i < charges.size(); ++i) {
+    for (std::size_t i = 0; i < page->size(); ++i) {
         if (i > 0) data += ',';
-        append_charge_json(data, charges[i], fields);
+        append_charge_json(data, (*page)[i], fields);
     }
     data += "]}";
-    last = {std::move(charges), std::move(fields), data};
-    return data;
+    last = {std::move(page), std::move(fields), envelope(data)};
+    return last.body;
 }
 
 }  // namespace
@@ -117,7 +126,8 @@ struct handler::impl {
     handler_options options;
     mutable metrics counters;
 
-    using route_function = response (impl::*)(const request&, std::string_view query) const;
+    // `query`: the target's query parameters, as sent (query_parameters decodes them).
+    using route_function = response (impl::*)(const request&, const boost::urls::params_encoded_view& query) const;
     struct route {
         const char* method;
         const char* path;  // relative to the base path, unless it starts with '/'
@@ -127,14 +137,17 @@ struct handler::impl {
 
     static const route table[10];  // every route, below the class
 
-    impl(charges_service& s, authenticator& a, handler_options o) : service(s), auth(a), options(std::move(o)) {}
+    std::vector<std::string> full_paths;  // of each route of the table, under the base path
 
-    std::string full_path(const route& r) const
+    impl(charges_service& s, authenticator& a, handler_options o) : service(s), auth(a), options(std::move(o))
     {
-        return r.path[0] == '/' ? std::string{r.path} : options.base_path + r.path;
+        auto& base = options.base_path;
+        if (base.empty() || base.front() != '/') base.insert(0, "/");
+        if (base.back() != '/') base += '/';
+        for (const auto& r : table) full_paths.push_back(r.path[0] == '/' ? std::string{r.path} : base + r.path);
     }
 
-    response answer(const request& r, std::string& route_label) const;
+    response answer(const request& r, std::string_view& route_label) const;
     response error_envelope(const error& e) const;
 
     identity verify(const request& r, const parameters* query, const json::object* body) const
@@ -147,15 +160,15 @@ struct handler::impl {
 
     response ok(std::string data_json) const { return json_response(200, envelope(data_json)); }
 
-    response healthz(const request&, std::string_view) const { return ok("{}"); }
+    response healthz(const request&, const boost::urls::params_encoded_view&) const { return ok("{}"); }
 
-    response readyz(const request&, std::string_view) const
+    response readyz(const request&, const boost::urls::params_encoded_view&) const
     {
         if (!options.ready || options.ready()) return ok("{}");
         return json_response(503, envelope("{}", "NOT_READY", "The store cannot be reached", ""));
     }
 
-    response prometheus(const request&, std::string_view) const
+    response prometheus(const request&, const boost::urls::params_encoded_view&) const
     {
         return {200, {{"Content-Type", "text/plain; version=0.0.4"}}, counters.prometheus_text()};
     }
@@ -165,7 +178,7 @@ struct handler::impl {
         return R"({"token":)" + quoted(issued.token) + "}";
     }
 
-    response login(const request& r, std::string_view) const
+    response login(const request& r, const boost::urls::params_encoded_view&) const
     {
         const auto body = parse_body(r.body);
         const auto username = string_field(body, "username", "username");
@@ -174,7 +187,7 @@ struct handler::impl {
         return ok(token_data(auth.login(username, password, organisation, optional_string_field(body, "unit", "unit"))));
     }
 
-    response login_with_key(const request& r, std::string_view) const
+    response login_with_key(const request& r, const boost::urls::params_encoded_view&) const
     {
         const auto key = basic_user(r);
         if (!key || key->empty())
@@ -183,7 +196,7 @@ struct handler::impl {
         return ok(token_data(auth.login_with_key(*key, optional_string_field(body, "unit", "unit"))));
     }
 
-    response release(const request& r, std::string_view query) const
+    response release(const request& r, const boost::urls::params_encoded_view& query) const
     {
         const auto body = r.body.empty() ? json::object{} : parse_body(r.body);
         const auto parameters = query_parameters(query);
@@ -191,7 +204,7 @@ struct handler::impl {
         return ok("{}");
     }
 
-    response list(const request& r, std::string_view query) const
+    response list(const request& r, const boost::urls::params_encoded_view& query) const
     {
         const auto p = query_parameters(query);
         const auto who = verify(r, &p, nullptr);
@@ -204,8 +217,7 @@ struct handler::impl {
         auto fields = charge_fields();
         if (const auto it = p.find("fields_set"); it != p.end()) fields = requested_fields(it->second);
 
-        auto charges = service.list(who, listing);
-        return ok(charges_set_json(std::move(charges), std::move(fields)));
+        return json_response(200, list_answer(service.list_shared(who, listing), std::move(fields)));
     }
 
     // `fields_set`: comma-separated wire names, each known, in the order given.
@@ -249,15 +261,15 @@ struct handler::impl {
         return ok(std::move(data));
     }
 
-    response acknowledge(const request& r, std::string_view) const
+    response acknowledge(const request& r, const boost::urls::params_encoded_view&) const
     {
         return batch(r, "acknowledged_charges_set", &charges_service::acknowledge, "acknowledged");
     }
-    response accept(const request& r, std::string_view) const
+    response accept(const request& r, const boost::urls::params_encoded_view&) const
     {
         return batch(r, "accepted_charges_set", &charges_service::accept, "accepted");
     }
-    response decline(const request& r, std::string_view) const
+    response decline(const request& r, const boost::urls::params_encoded_view&) const
     {
         return batch(r, "declined_charges_set", &charges_service::decline, "declined");
     }
@@ -280,8 +292,6 @@ const handler::impl::route handler::impl::table[10] = {
 handler::handler(charges_service& service, authenticator& auth, handler_options options)
     : impl_(std::make_unique<impl>(service, auth, std::move(options)))
 {
-    if (impl_->options.base_path.empty() || impl_->options.base_path.front() != '/') impl_->options.base_path.insert(0, "/");
-    if (impl_->options.base_path.back() != '/') impl_->options.base_path += '/';
 }
 
 handler::~handler() = default;
@@ -307,15 +317,16 @@ response handler::impl::error_envelope(const error& e) const
     return json_response(status, envelope("{}", wire_code(code), description(code), e.field()));
 }
 
-response handler::impl::answer(const request& r, std::string& route_label) const
+response handler::impl::answer(const request& r, std::string_view& route_label) const
 {
     const auto target = boost::urls::parse_origin_form(r.target);
     if (!target) return transport_error(400);
-    const std::string path{target->encoded_path()};
+    const std::string_view path = target->encoded_path();
 
     std::string allowed;
-    for (const auto& candidate : table) {
-        if (full_path(candidate) != path) continue;
+    for (std::size_t i = 0; i < std::size(table); ++i) {
+        const auto& candidate = table[i];
+        if (full_paths[i] != path) continue;
         if (candidate.method != r.method) {
             allowed += allowed.empty() ? candidate.method : std::string{", "} + candidate.method;
             continue;
@@ -323,7 +334,7 @@ response handler::impl::answer(const request& r, std::string& route_label) const
         route_label = candidate.path;
         if (candidate.json_body && !r.body.empty() && !is_json_content(r)) return transport_error(415);
         try {
-            return (this->*candidate.run)(r, target->encoded_query());
+            return (this->*candidate.run)(r, target->encoded_params());
         } catch (const error& e) {
             return error_envelope(e);
         } catch (const std::exception& e) {
@@ -341,7 +352,7 @@ response handler::operator()(const request& r) const
 {
     const request_scope one_request;  // the store checks its caches once for the whole request
     const auto started = std::chrono::steady_clock::now();
-    std::string route_label = "unmatched";
+    std::string_view route_label = "unmatched";  // a route's path from the table, or this
     response answer = impl_->answer(r, route_label);
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
     impl_->counters.record_request(route_label, answer.status, elapsed);

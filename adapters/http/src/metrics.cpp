@@ -10,7 +10,7 @@ void metrics::record_request(std::string_view route, int status, std::chrono::du
     std::size_t bucket = 0;
     while (bucket < bucket_bounds.size() && seconds > bucket_bounds[bucket]) ++bucket;
     std::lock_guard lock{mutex_};
-    ++requests_[{std::string{route}, status}];
+    ++requests_[{route, status}];
     ++buckets_[bucket];
     seconds_sum_ += seconds;
     ++count_;
@@ -29,7 +29,7 @@ std::string metrics::prometheus_text() const
     out += "# HELP netflix_charges_http_requests_total HTTP requests answered, by route and status.\n";
     out += "# TYPE netflix_charges_http_requests_total counter\n";
     for (const auto& [key, count] : requests_)
-        out += "netflix_charges_http_requests_total{route=\"" + key.first + "\",status=\"" + std::to_string(key.second) +
+        out += "netflix_charges_http_requests_total{route=\"" + std::string{key.first} + "\",status=\"" + std::to_string(key.second) +
                "\"} " + std::to_string(count) + "\n";
 
     out += "# HELP netflix_charges_http_request_duration_seconds Time to answer a request.\n";

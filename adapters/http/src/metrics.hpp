@@ -16,6 +16,7 @@ namespace netflix_charges::http::detail {
 
 class metrics {
 public:
+    // `route` is kept, not copied: a route's path from the handler's table, or a literal.
     void record_request(std::string_view route, int status, std::chrono::duration<double> elapsed);
     void record_items(std::string_view operation, std::size_t applied);  // "acknowledged", "accepted", "declined"
     std::string prometheus_text() const;
@@ -25,7 +26,7 @@ private:
                                                           0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
 
     mutable std::mutex mutex_;
-    std::map<std::pair<std::string, int>, std::uint64_t> requests_;  // (route, status) -> count
+    std::map<std::pair<std::string_view, int>, std::uint64_t> requests_;  // (route, status) -> count
     std::array<std::uint64_t, bucket_bounds.size() + 1> buckets_{};  // the last is +Inf
     double seconds_sum_ = 0;
     std::uint64_t count_ = 0;

@@ -4,8 +4,6 @@
 #include <netflix_charges/limits.hpp>
 
 #include <boost/json/parse.hpp>
-#include <boost/url/params_view.hpp>
-#include <boost/url/parse_query.hpp>
 #include <openssl/evp.h>
 
 #include <cctype>
@@ -45,16 +43,26 @@ std::optional<std::string_view> authorization(const request& r, std::string_view
 
 }  // namespace
 
-parameters query_parameters(std::string_view encoded_query)
+namespace {
+
+// Form encoding, as HTTP clients send query strings: '+' is a space. Most text has neither a
+// '%' nor a '+' (a token never has), and is its own decoding.
+std::string decoded(boost::urls::pct_string_view text)
+{
+    const std::string_view encoded{text.data(), text.size()};
+    if (encoded.find_first_of("%+") == std::string_view::npos) return std::string{encoded};
+    return text.decode(boost::urls::encoding_opts{true});
+}
+
+}  // namespace
+
+parameters query_parameters(const boost::urls::params_encoded_view& encoded)
 {
     parameters result;
-    auto encoded = boost::urls::parse_query(encoded_query);
-    if (!encoded) throw error{errc::malformed_request, "", "the query string is not valid"};
-    // Form encoding, as HTTP clients send query strings: '+' is a space.
-    const boost::urls::params_view decoded{encoded_query, boost::urls::encoding_opts{true}};
-    for (const auto& param : decoded) {
-        if (!result.emplace(param.key, param.has_value ? param.value : std::string{}).second)
-            throw error{errc::invalid_parameter, param.key, "given more than once"};
+    for (const auto& param : encoded) {
+        auto key = decoded(param.key);
+        if (result.count(key) != 0) throw error{errc::invalid_parameter, key, "given more than once"};
+        result.emplace(std::move(key), param.has_value ? decoded(param.value) : std::string{});
     }
     return result;
 }

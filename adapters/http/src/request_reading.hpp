@@ -8,6 +8,7 @@
 #include <netflix_charges/operations.hpp>
 
 #include <boost/json/object.hpp>
+#include <boost/url/params_encoded_view.hpp>
 
 #include <cstddef>
 #include <map>
@@ -20,8 +21,9 @@ namespace netflix_charges::http::detail {
 
 using parameters = std::map<std::string, std::string>;
 
-// Percent-decoded query parameters; a repeated one is an error (which one would count?).
-parameters query_parameters(std::string_view encoded_query);
+// The percent-decoded query parameters of a target already parsed (so valid); a repeated one
+// is an error (which one would count?).
+parameters query_parameters(const boost::urls::params_encoded_view& encoded);
 
 // A mandatory whole number in [min, max], plain digits.
 std::size_t integer_parameter(const parameters& p, const std::string& name, std::size_t min, std::size_t max);

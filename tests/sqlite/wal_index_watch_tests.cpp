@@ -1,0 +1,90 @@
+// The WAL index watch (src/sqlite/wal_index_watch.hpp): the read cache trusts it to change on
+// every commit to the file, whoever makes it, without a read transaction.
+#include "child_process.hpp"
+#include "temporary_directory.hpp"
+#include "wal_index_watch.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+using netflix_charges::sqlite_detail::wal_index_watch;
+
+namespace {
+
+SQLite::Database open_file(const std::string& path) { return {path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE}; }
+
+int rows(SQLite::Database& db) { return db.execAndGet("SELECT count(*) FROM t").getInt(); }
+
+}  // namespace
+
+TEST_CASE("a WAL index watch changes with every commit, whoever makes it, and only then", "[sqlite][wal index]")
+{
+    test_support::temporary_directory folder;
+    const auto path = folder.file("watched.db");
+    auto writer = open_file(path);
+    writer.exec("PRAGMA journal_mode = WAL");
+    writer.exec("CREATE TABLE t (x INTEGER)");
+    auto watched = open_file(path);
+    rows(watched);  // a connection maps its WAL index on its first read
+    const auto watch = wal_index_watch::of(watched.getHandle());
+    REQUIRE(watch);
+    const auto before = watch->read();
+    REQUIRE(before);
+
+    SECTION("reads by either connection commit nothing")
+    {
+        rows(watched);
+        rows(writer);
+        CHECK(watch->read() == before);
+    }
+    SECTION("another connection commits")
+    {
+        writer.exec("INSERT INTO t VALUES (1)");
+        CHECK(watch->read() != before);
+    }
+    SECTION("the watched connection commits")
+    {
+        watched.exec("INSERT INTO t VALUES (1)");
+        CHECK(watch->read() != before);
+    }
+    SECTION("another process commits")
+    {
+        test_support::child_process other{[&](int) {
+            auto db = open_file(path);
+            db.exec("INSERT INTO t VALUES (1)");
+            return 0;
+        }};
+        const int status = other.wait();
+        REQUIRE(WIFEXITED(status));
+        REQUIRE(WEXITSTATUS(status) == 0);
+        CHECK(watch->read() != before);
+        CHECK(rows(watched) == 1);
+    }
+    SECTION("each of many commits, across checkpoints that restart the WAL")
+    {
+        auto last = before;
+        for (int i = 0; i < 200; ++i) {
+            writer.exec("INSERT INTO t VALUES (" + std::to_string(i) + ")");
+            if (i % 50 == 49) writer.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+            const auto now = watch->read();
+            REQUIRE(now);
+            REQUIRE(now != last);
+            last = now;
+        }
+        CHECK(rows(watched) == 200);
+    }
+}
+
+TEST_CASE("a database not in WAL mode has no watch, and none is made for it", "[sqlite][wal index]")
+{
+    test_support::temporary_directory folder;
+    const auto path = folder.file("rollback.db");
+    auto db = open_file(path);
+    db.exec("CREATE TABLE t (x INTEGER)");
+    rows(db);
+    CHECK_FALSE(wal_index_watch::of(db.getHandle()));
+    CHECK_FALSE(std::filesystem::exists(path + "-shm"));
+}
