@@ -238,8 +238,10 @@ end
     // Alternating rounds, so that both servers see the same machine; the median round counts.
     auto median_of = [&](const std::string& our_url, const std::string& bare_url, const std::string& script, int count) {
         std::vector<std::pair<load_result, load_result>> runs;
-        for (int round = 0; round < count; ++round)
-            runs.emplace_back(wrk(our_url, script, connections, seconds), wrk(bare_url, script, connections, seconds));
+        for (int round = 0; round < count; ++round) {
+            const auto bare_run = wrk(bare_url, script, connections, seconds);
+            runs.emplace_back(wrk(our_url, script, connections, seconds), bare_run);
+        }
         std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) {
             return a.first.requests_per_second / a.second.requests_per_second <
                    b.first.requests_per_second / b.second.requests_per_second;
