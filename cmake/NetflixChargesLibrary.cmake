@@ -21,7 +21,7 @@ function(netflix_charges_library target)
         VISIBILITY_INLINES_HIDDEN ON
         POSITION_INDEPENDENT_CODE ON
         VERSION ${PROJECT_VERSION}
-        SOVERSION ${PROJECT_VERSION_MAJOR})
+        SOVERSION ${NETFLIX_CHARGES_SOVERSION})
     generate_export_header(${target}
         BASE_NAME ${arg_MACRO_BASE}
         EXPORT_FILE_NAME "${NETFLIX_CHARGES_GENERATED_INCLUDE_DIR}/${arg_EXPORT_HEADER}")

@@ -27,7 +27,7 @@ configure_package_config_file("${CMAKE_CURRENT_LIST_DIR}/netflix_chargesConfig.c
     INSTALL_DESTINATION "${netflix_charges_package_dir}")
 write_basic_package_version_file("${netflix_charges_build_package_dir}/netflix_chargesConfigVersion.cmake"
     VERSION ${PROJECT_VERSION}
-    COMPATIBILITY SameMajorVersion)
+    COMPATIBILITY ${NETFLIX_CHARGES_COMPATIBILITY})
 install(FILES
     "${netflix_charges_build_package_dir}/netflix_chargesConfig.cmake"
     "${netflix_charges_build_package_dir}/netflix_chargesConfigVersion.cmake"

@@ -10,6 +10,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <thread>
+
 using namespace sqlite_tests;
 
 namespace {
@@ -170,4 +173,35 @@ TEST_CASE("within one request_scope the check is made once; the next request see
     }
     const request_scope next_request;
     CHECK(numbers_listed(service) == std::vector<std::string>{"C000000", "C000002"});
+}
+
+TEST_CASE("a list under load of commits never shows a charge acknowledged before it began", "[sqlite][read cache]")
+{
+    const int count = 300;
+    polled_store polled{count};
+    // Another store in the process commits one acknowledgement after another, in list order;
+    // `acknowledged` says how many have been committed.
+    sqlite_store writer_store{polled.path};
+    charges_service writer{writer_store};
+    std::atomic<int> acknowledged{0};
+    std::atomic<bool> writer_failed{false};
+    std::thread writing{[&] {
+        for (int i = 0; i < count; ++i) {
+            if (!writer.acknowledge(as_caller(op), {{numbered(i), "customer-1", "R-" + std::to_string(i)}}).failed.empty())
+                writer_failed = true;
+            acknowledged.store(i + 1, std::memory_order_release);
+        }
+    }};
+    int lists = 0;
+    bool fresh = true;
+    for (int done = 0; done < count && fresh; ++lists) {
+        done = acknowledged.load(std::memory_order_acquire);  // committed before this list begins
+        const request_scope request;
+        const auto page = polled.service.list_shared(as_caller(op), list_request{});
+        fresh = page->empty() || page->front().number >= numbered(done);  // newer is fine
+    }
+    writing.join();
+    CHECK_FALSE(writer_failed);
+    CHECK(fresh);
+    CHECK(lists > 1);
 }
