@@ -19,9 +19,9 @@
 #include <fstream>
 #include <iterator>
 #include <regex>
+#include <thread>
 
 #include <sys/resource.h>
-#include <thread>
 
 namespace nc = netflix_charges;
 namespace asio = boost::asio;

@@ -41,10 +41,6 @@ std::optional<std::string_view> authorization(const request& r, std::string_view
     return trim(std::string_view{*value}.substr(scheme.size() + 1));
 }
 
-}  // namespace
-
-namespace {
-
 // Form encoding, as HTTP clients send query strings: '+' is a space. Most text has neither a
 // '%' nor a '+' (a token never has), and is its own decoding.
 std::string decoded(boost::urls::pct_string_view text)
@@ -60,9 +56,9 @@ parameters query_parameters(const boost::urls::params_encoded_view& encoded)
 {
     parameters result;
     for (const auto& param : encoded) {
-        auto key = decoded(param.key);
-        if (result.count(key) != 0) throw error{errc::invalid_parameter, key, "given more than once"};
-        result.emplace(std::move(key), param.has_value ? decoded(param.value) : std::string{});
+        const auto [it, inserted] =
+            result.try_emplace(decoded(param.key), param.has_value ? decoded(param.value) : std::string{});
+        if (!inserted) throw error{errc::invalid_parameter, it->first, "given more than once"};
     }
     return result;
 }
