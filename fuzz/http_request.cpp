@@ -31,6 +31,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto used = parser.put(boost::asio::buffer(text), ec);
     if (!ec && !parser.is_done() && used == text.size()) parser.put_eof(ec);
     if (ec || !parser.is_done()) return 0;
+    // A request of uncertain length is refused by the server before the handler sees it.
+    if (const auto problem = nc::http::detail::ambiguous_length(parser.get())) {
+        fuzz_support::require(!problem->empty(), "a refusal says why");
+        return 0;
+    }
 
     nc::memory_store credentials;
     fuzz_support::add_billing_user(credentials);
@@ -58,5 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto& status = envelope.at("status").as_object();
     for (const char* field : {"code", "description", "message"})
         fuzz_support::require(status.contains(field) && status.at(field).is_string(), "status fields are strings");
+    if (status.at("code").as_string() != "OK")
+        fuzz_support::require(!status.at("message").as_string().empty(), "an error has a message");
     return 0;
 }

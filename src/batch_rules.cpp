@@ -108,16 +108,6 @@ charge_update update_for(batch_operation operation, const charge_item& item, tim
 
 }  // namespace
 
-std::string set_name(batch_operation operation)
-{
-    switch (operation) {
-    case batch_operation::acknowledge: return "acknowledged_charges_set";
-    case batch_operation::accept: return "accepted_charges_set";
-    case batch_operation::decline: return "declined_charges_set";
-    }
-    return {};
-}
-
 batch_keys keys_of(const std::vector<charge_item>& items)
 {
     batch_keys keys;

@@ -13,9 +13,6 @@ namespace netflix_charges {
 
 enum class batch_operation { acknowledge, accept, decline };
 
-// "acknowledged_charges_set", "accepted_charges_set", "declined_charges_set".
-std::string set_name(batch_operation operation);
-
 struct batch_plan {
     std::vector<charge_update> updates;
     std::vector<item_failure> failures;

@@ -44,6 +44,40 @@ public:
     std::string message(int value) const override { return std::string{description(static_cast<errc>(value))}; }
 };
 
+// The subject in the C++ API's words: the charge, or the field of the item, or the field.
+std::string cpp_subject(const error_subject& s)
+{
+    if (!s.charge_number.empty()) return "charge " + s.charge_number;
+    if (!s.item) return s.field;
+    std::string path = "items[" + std::to_string(*s.item) + "]";
+    return s.field.empty() || s.field == "items" ? path : path + "." + s.field;
+}
+
+// The detail given, or else the words that follow a subject; without a subject, the code's
+// description is the whole sentence.
+std::string full_detail(errc code, const error_subject& subject, std::string detail)
+{
+    if (!detail.empty()) return detail;
+    if (cpp_subject(subject).empty()) return std::string{description(code)};
+    switch (code) {
+    case errc::missing_parameter: return "is missing";
+    case errc::too_many_items: return "has too many items";
+    case errc::charge_conflict: return "exists with different details";
+    case errc::unknown_charge: return "is not a charge of this operator";
+    case errc::invalid_transition: return "was already processed";
+    default: return "is not valid";
+    }
+}
+
+std::string sentence(std::string_view subject, std::string_view detail)
+{
+    if (subject.empty()) return std::string{detail};
+    std::string text{subject};
+    text += ' ';
+    text += detail;
+    return text;
+}
+
 }  // namespace
 
 const std::error_category& error_category() noexcept
@@ -61,10 +95,17 @@ bool is_item_error(errc e) noexcept
 std::string_view wire_code(errc e) noexcept { return text_of(e).wire_code; }
 std::string_view description(errc e) noexcept { return text_of(e).description; }
 
-error::error(errc code, std::string field, const std::string& detail)
-    : std::system_error(make_error_code(code), detail.empty() ? field : (field.empty() ? detail : field + ": " + detail)),
-      field_(std::move(field))
+error::error(errc code, error_subject subject, std::string detail)
+    : std::system_error(make_error_code(code), sentence(cpp_subject(subject), full_detail(code, subject, detail))),
+      subject_(std::move(subject)), detail_(full_detail(code, subject_, std::move(detail)))
 {
 }
+
+error::error(errc code, std::string field, std::string detail)
+    : error(code, error_subject{std::move(field), std::nullopt, {}}, std::move(detail))
+{
+}
+
+std::string error_sentence(std::string_view subject, const error& e) { return sentence(subject, e.detail()); }
 
 }  // namespace netflix_charges

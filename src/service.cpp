@@ -24,9 +24,9 @@ new_charge_batch checked_new_charges(const std::vector<Item>& items, DetailsOf d
     new_charge_batch batch;
     for (std::size_t i = 0; i < items.size(); ++i) {
         const new_charge& c = details_of(items[i]);
-        validation::check_new_charge(c);
+        validation::check_new_charge(c, i);
         if (!batch.position.emplace(c.number, i).second)
-            throw error{errc::invalid_parameter, "number", "charge " + c.number + " appears twice"};
+            throw error{errc::invalid_parameter, error_subject{"number", i, c.number}, "is given more than once"};
         batch.keys.numbers.push_back(c.number);
     }
     return batch;
@@ -58,7 +58,7 @@ batch_result run_batch(charge_store& store, const clock& time_source, batch_oper
                        const operator_id& op, const std::vector<charge_item>& items)
 {
     validation::check_operator(op);
-    validation::check_items(set_name(operation), items);
+    validation::check_items(items);
     const timestamp now = time_source.now();
     batch_plan plan;
     store.write(op, keys_of(items), [&](const batch_snapshot& snapshot) {
@@ -97,7 +97,7 @@ std::vector<charge> charges_service::issue_many(const operator_id& op, const std
         for (const auto& existing : snapshot.charges) {
             const std::size_t i = position.at(existing.number);
             if (!same_details(existing, charges[i]))
-                throw error{errc::charge_conflict, "number", "charge " + existing.number + " exists with different details"};
+                throw error{errc::charge_conflict, error_subject{"number", i, existing.number}};
             result[i] = existing;
             stored_already[i] = true;
         }
@@ -128,15 +128,15 @@ import_summary charges_service::import_charges(const operator_id& op, const std:
             const auto& line = charges[i];
             stored_already[i] = true;
             if (!same_details(existing, line.details))
-                throw error{errc::charge_conflict, "number", "charge " + existing.number + " exists with different details"};
+                throw error{errc::charge_conflict, error_subject{"number", i, existing.number}};
             if (line.status == existing.status) {
                 ++summary.unchanged;
             } else if (existing.status == charge_status::pending) {
                 writes.updates.push_back({existing.number, line.status, line.status_on.value_or(now), {}, {}});
                 ++summary.processed;
             } else {
-                throw error{errc::invalid_transition, "number",
-                            "charge " + existing.number + " is " + std::string{to_string(existing.status)}};
+                throw error{errc::invalid_transition, error_subject{"number", i, existing.number},
+                            "is " + std::string{to_string(existing.status)} + " already"};
             }
         }
         for (std::size_t i = 0; i < charges.size(); ++i) {
@@ -158,17 +158,18 @@ charge charges_service::record_outcome(const operator_id& op, const std::string&
     validation::check_operator(op);
     validation::check_text("number", number, limits::max_number_length);
     if (outcome == charge_status::pending)
-        throw error{errc::invalid_parameter, "charge_status", "an outcome is a terminal status, not PENDING"};
+        throw error{errc::invalid_parameter, "charge_status", "must be a terminal status, not PENDING"};
     const timestamp when = on.value_or(clock_.now());
 
     charge result;
     store_.write(op, {{number}, {}}, [&](const batch_snapshot& snapshot) {
-        if (snapshot.charges.empty()) throw error{errc::unknown_charge, "number", "charge " + number};
+        if (snapshot.charges.empty()) throw error{errc::unknown_charge, error_subject{"number", std::nullopt, number}};
         result = snapshot.charges.front();
         batch_writes writes;
         if (result.status == outcome) return writes;  // recorded already: a replay
         if (result.status != charge_status::pending)
-            throw error{errc::invalid_transition, "number", "charge " + number + " is " + std::string{to_string(result.status)}};
+            throw error{errc::invalid_transition, error_subject{"number", std::nullopt, number},
+                        "is " + std::string{to_string(result.status)} + " already"};
         charge_update update;
         update.number = number;
         update.status = outcome;

@@ -43,69 +43,65 @@ bool is_clean_utf8(std::string_view text)
     return true;
 }
 
-void check_currency(const std::string& field, std::string_view code)
+void check_currency(const error_subject& field, std::string_view code)
 {
     if (code.empty()) throw error{errc::missing_parameter, field};
     bool valid = code.size() == limits::currency_length;
     for (char c : code) valid = valid && c >= 'A' && c <= 'Z';
-    if (!valid) throw error{errc::invalid_parameter, field, "expected an ISO 4217 code of three upper-case letters"};
+    if (!valid) throw error{errc::invalid_parameter, field, "must be an ISO 4217 code of three upper-case letters"};
 }
 
-void check_amount(const std::string& field, const decimal& amount)
+void check_amount(const error_subject& field, const decimal& amount)
 {
     if (amount.is_negative()) throw error{errc::invalid_parameter, field, "must not be negative"};
 }
 
-// Like check_text, with the field's name made by `field()` only when it is at fault.
-template <typename FieldName>
-void check_named_text(const FieldName& field, std::string_view value, std::size_t max_length)
+void check_subject_text(const error_subject& subject, std::string_view value, std::size_t max_length)
 {
-    if (value.empty()) throw error{errc::missing_parameter, field()};
+    if (value.empty()) throw error{errc::missing_parameter, subject};
     if (value.size() > max_length)
-        throw error{errc::invalid_parameter, field(), "longer than " + std::to_string(max_length) + " bytes"};
+        throw error{errc::invalid_parameter, subject, "is longer than " + std::to_string(max_length) + " bytes"};
     if (!is_clean_utf8(value))
-        throw error{errc::invalid_parameter, field(), "not valid UTF-8, or contains control characters"};
+        throw error{errc::invalid_parameter, subject, "is not valid UTF-8, or contains control characters"};
 }
 
 }  // namespace
 
 void check_text(const std::string& field, std::string_view value, std::size_t max_length)
 {
-    check_named_text([&] { return field; }, value, max_length);
+    check_subject_text({field, std::nullopt, {}}, value, max_length);
 }
 
 void check_operator(const operator_id& op) { check_text("organisation", op.value(), limits::max_operator_length); }
 
-void check_new_charge(const new_charge& c)
+void check_new_charge(const new_charge& c, std::optional<std::size_t> item)
 {
-    check_text("number", c.number, limits::max_number_length);
-    check_text("billing_system_customer_identifier", c.billing_system_customer_identifier,
-               limits::max_customer_length);
-    check_amount("amount", c.amount);
-    check_currency("currency", c.currency);
+    const auto at = [&](const char* field) { return error_subject{field, item, {}}; };
+    check_subject_text(at("number"), c.number, limits::max_number_length);
+    check_subject_text(at("billing_system_customer_identifier"), c.billing_system_customer_identifier,
+                       limits::max_customer_length);
+    check_amount(at("amount"), c.amount);
+    check_currency(at("currency"), c.currency);
     if (c.local_currency_amount.has_value() != c.local_currency.has_value())
-        throw error{errc::invalid_parameter, c.local_currency ? "local_currency_amount" : "local_currency",
-                    "local_currency_amount and local_currency go together"};
-    if (c.local_currency_amount) check_amount("local_currency_amount", *c.local_currency_amount);
-    if (c.local_currency) check_currency("local_currency", *c.local_currency);
+        throw error{errc::invalid_parameter, at(c.local_currency ? "local_currency_amount" : "local_currency"),
+                    "is missing: local_currency_amount and local_currency go together"};
+    if (c.local_currency_amount) check_amount(at("local_currency_amount"), *c.local_currency_amount);
+    if (c.local_currency) check_currency(at("local_currency"), *c.local_currency);
 }
 
-void check_items(const std::string& set_name, const std::vector<charge_item>& items)
+void check_items(const std::vector<charge_item>& items)
 {
-    if (items.empty()) throw error{errc::missing_parameter, set_name, "at least one item is required"};
+    if (items.empty()) throw error{errc::missing_parameter, "items", "is empty: at least one item is required"};
     if (items.size() > limits::max_batch_items)
-        throw error{errc::too_many_items, set_name,
-                    "at most " + std::to_string(limits::max_batch_items) + " items per request"};
+        throw error{errc::too_many_items, "items",
+                    "has " + std::to_string(items.size()) + " items: at most " +
+                        std::to_string(limits::max_batch_items) + " are allowed in one request"};
     for (std::size_t i = 0; i < items.size(); ++i) {
-        // The field's name is only spelled out when it is at fault.
-        const auto field = [&](const char* name) {
-            return [&set_name, i, name] { return set_name + "[" + std::to_string(i) + "]." + name; };
-        };
-        check_named_text(field("number"), items[i].number, limits::max_number_length);
-        check_named_text(field("billing_system_customer_identifier"), items[i].billing_system_customer_identifier,
-                   limits::max_customer_length);
+        check_subject_text({"number", i, {}}, items[i].number, limits::max_number_length);
+        check_subject_text({"billing_system_customer_identifier", i, {}}, items[i].billing_system_customer_identifier,
+                           limits::max_customer_length);
         if (items[i].reference_number)
-            check_named_text(field("reference_number"), *items[i].reference_number, limits::max_reference_length);
+            check_subject_text({"reference_number", i, {}}, *items[i].reference_number, limits::max_reference_length);
     }
 }
 

@@ -58,11 +58,10 @@ int import_file(const std::string& db, const std::string& org, const std::string
         return 0;
     } catch (const nc::error& e) {
         if (e.code_value() == nc::errc::storage_failure) throw;
-        // The message names the charge; say which line it was on.
-        std::string where;
-        for (const auto& [number, at] : line_of)
-            if (std::string{e.what()}.find("charge " + number + " ") != std::string::npos) where = std::to_string(at);
-        std::cerr << file << ':' << (where.empty() ? "?" : where) << ": " << e.what() << '\n'
+        // The error names the charge; say which line it was on.
+        const auto at = line_of.find(e.charge_number());
+        std::cerr << file << ':' << (at == line_of.end() ? std::string{"?"} : std::to_string(at->second)) << ": " << e.what()
+                  << '\n'
                   << "netflix-charges: nothing was imported\n";
         return 1;
     }

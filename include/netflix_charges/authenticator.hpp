@@ -2,6 +2,7 @@
 
 #include <netflix_charges/export.hpp>
 #include <netflix_charges/calendar.hpp>
+#include <netflix_charges/errors.hpp>
 #include <netflix_charges/identity.hpp>
 
 #include <optional>
@@ -26,6 +27,11 @@ enum class token_rejection {
 };
 
 NETFLIX_CHARGES_EXPORT std::string_view to_string(token_rejection r);
+
+// The UNAUTHENTICATED error for a refused token, about the field `token`, as a client may be
+// told it: an expired or released token says so (log in again); any other reason is "is not
+// valid", so that a forger learns nothing from the answer.
+NETFLIX_CHARGES_EXPORT error token_refusal(token_rejection r);
 
 struct token_check {
     std::optional<identity> who;  // set exactly when accepted

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <netflix_charges/export.hpp>
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -53,19 +55,47 @@ NETFLIX_CHARGES_EXPORT std::string_view wire_code(errc e) noexcept;
 // "The specified charge was not issued for the specified customer".
 NETFLIX_CHARGES_EXPORT std::string_view description(errc e) noexcept;
 
-// A whole call failed and applied nothing. `field()` names the field or parameter at fault
-// in the CRM.COM API's own words ("number_of_results", "declined_charges_set[3].number"),
-// or is empty when no single field is.
+// What a request-level error is about, as data, in the C++ API's own words.
+struct error_subject {
+    // The field or parameter at fault: a member of the argument (`number_of_results`,
+    // `number`), `items` for a batch's item list as a whole; empty when no single field is.
+    std::string field;
+    // The index of the batch item (or charge of issue_many / import_charges) it belongs to.
+    std::optional<std::size_t> item;
+    // The charge the error is about (a conflict, an unknown number), or empty.
+    std::string charge_number;
+};
+
+// A whole call failed and applied nothing. The subject says where (`field()`, `item()`,
+// `charge_number()`); `detail()` says what is wrong, worded to follow the field's name
+// ("is missing", "must be between 1 and 50"), or as a sentence of its own when there is no
+// field. `what()` is the two together, e.g. "items[3].number is missing", or "charge I1 exists
+// with different details" when it names a charge.
+//
+// **Example**:
+//   throw error{errc::missing_parameter, error_subject{"number", 3}};  // items[3].number is missing
 class NETFLIX_CHARGES_EXPORT error : public std::system_error {
 public:
-    error(errc code, std::string field, const std::string& detail = {});
+    // An empty `detail` is the code's usual words for it ("is missing", "is not valid", ...).
+    error(errc code, error_subject subject, std::string detail = {});
+    error(errc code, std::string field, std::string detail = {});
 
     errc code_value() const noexcept { return static_cast<errc>(code().value()); }
-    const std::string& field() const noexcept { return field_; }
+    const std::string& field() const noexcept { return subject_.field; }
+    std::optional<std::size_t> item() const noexcept { return subject_.item; }
+    const std::string& charge_number() const noexcept { return subject_.charge_number; }
+    const error_subject& subject() const noexcept { return subject_; }
+    const std::string& detail() const noexcept { return detail_; }
 
 private:
-    std::string field_;
+    error_subject subject_;
+    std::string detail_;
 };
+
+// "<subject> <detail>", or the detail alone when `subject` is empty: the sentence an error
+// makes about the thing it names, in whatever words the caller uses for it (the HTTP adapter
+// passes the wire's path, `acknowledged_charges_set[3].number`).
+NETFLIX_CHARGES_EXPORT std::string error_sentence(std::string_view subject, const error& e);
 
 }  // namespace netflix_charges
 

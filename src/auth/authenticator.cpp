@@ -19,4 +19,13 @@ std::string_view to_string(token_rejection r)
     return "unknown";
 }
 
+error token_refusal(token_rejection r)
+{
+    switch (r) {
+    case token_rejection::expired: return error{errc::unauthenticated, "token", "has expired: log in again"};
+    case token_rejection::revoked: return error{errc::unauthenticated, "token", "was released: log in again"};
+    default: return error{errc::unauthenticated, "token", "is not valid"};
+    }
+}
+
 }  // namespace netflix_charges

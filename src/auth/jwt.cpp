@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <charconv>
+#include <cmath>
 
 namespace netflix_charges::jwt {
 
@@ -42,7 +43,8 @@ std::optional<std::string> string_claim(const json::object& o, std::string_view 
     return std::string{v->as_string()};
 }
 
-// A number, or a string of decimal digits (as in CRM.COM's tokens).
+// A NumericDate (RFC 7519 section 2: seconds, "non-integer values can be represented"; the
+// fraction is dropped), or a string of decimal digits (as in CRM.COM's tokens).
 std::optional<std::int64_t> time_claim(const json::object& o, std::string_view name)
 {
     const auto* v = o.if_contains(name);
@@ -50,6 +52,12 @@ std::optional<std::int64_t> time_claim(const json::object& o, std::string_view n
     if (v->is_int64()) return v->as_int64();
     if (v->is_uint64() && v->as_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
         return static_cast<std::int64_t>(v->as_uint64());
+    if (v->is_double()) {
+        const double seconds = std::floor(v->as_double());
+        // Within the years a timestamp may have (1970-9999), so the conversion is exact.
+        if (seconds >= 0 && seconds <= 253402300799.0) return static_cast<std::int64_t>(seconds);
+        return std::nullopt;
+    }
     if (v->is_string()) {
         const auto& s = v->as_string();
         std::int64_t value = 0;

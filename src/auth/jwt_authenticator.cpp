@@ -22,7 +22,15 @@ constexpr std::string_view api_key_prefix = "nck_";
 
 std::int64_t seconds_of(timestamp t) { return t.time_since_epoch().count(); }
 
-[[noreturn]] void refuse_credentials() { throw error{errc::invalid_credentials, ""}; }
+// The same answer whatever was wrong, so that nobody learns which part was right.
+[[noreturn]] void refuse_password_login()
+{
+    throw error{errc::invalid_credentials, "", "The user name, password, organisation or unit is not right"};
+}
+[[noreturn]] void refuse_key_login()
+{
+    throw error{errc::invalid_credentials, "", "The Web API key is unknown or revoked, or the unit is not the key's"};
+}
 
 }  // namespace
 
@@ -113,7 +121,7 @@ jwt_authenticator::jwt_authenticator(credential_store& store, jwt_options option
         validation::check_text("signing key id", k.kid, limits::max_reference_length);
         if (k.secret.size() < min_secret_length)
             throw error{errc::invalid_parameter, "signing key",
-                        "a signing secret needs at least " + std::to_string(min_secret_length) + " bytes"};
+                        "needs a secret of at least " + std::to_string(min_secret_length) + " bytes"};
     }
     if (impl_->options.lifetime.count() <= 0) throw error{errc::invalid_parameter, "lifetime", "must be positive"};
     if (impl_->options.password_iterations < 1)
@@ -137,13 +145,13 @@ issued_token jwt_authenticator::login(const std::string& username, const std::st
     if (!user) {
         password_hash::waste_time_like(impl_->options.password_iterations);  // as long as a wrong password
         impl_->log(log_level::info, "login refused: unknown user or organisation");
-        refuse_credentials();
+        refuse_password_login();
     }
     const bool password_ok = password_hash::verify(password, user->password_hash);
     if (!password_ok || (unit && *unit != user->unit)) {
         impl_->log(log_level::info, "login refused for user " + username + " of " + organisation +
                                         (password_ok ? ": wrong unit" : ": wrong password"));
-        refuse_credentials();
+        refuse_password_login();
     }
     return impl_->issue({user->username, user->organisation, user->unit});
 }
@@ -154,7 +162,7 @@ issued_token jwt_authenticator::login_with_key(const std::string& web_api_key, c
                                          : impl_->store.find_api_key(crypto::to_hex(crypto::sha256(web_api_key)));
     if (!key || key->revoked_on || (unit && *unit != key->unit)) {
         impl_->log(log_level::info, key ? "key login refused for key " + key->key_id : "key login refused: unknown key");
-        refuse_credentials();
+        refuse_key_login();
     }
     return impl_->issue({"api-key:" + key->key_id, key->organisation, key->unit});
 }
@@ -172,7 +180,7 @@ void jwt_authenticator::release(std::string_view token)
     std::string jti;
     timestamp expires;
     const auto result = impl_->check(token, &jti, &expires);
-    if (!result.who) throw error{errc::unauthenticated, "token", std::string{to_string(result.rejection)}};
+    if (!result.who) throw token_refusal(result.rejection);
     impl_->store.revoke_token(jti, expires, impl_->time.now());
 }
 
@@ -184,10 +192,10 @@ void jwt_authenticator::add_user(const operator_id& op, const std::string& usern
     if (!unit.empty()) validation::check_text("unit", unit, limits::max_customer_length);
     if (password.size() < min_password_length)
         throw error{errc::invalid_parameter, "password",
-                    "at least " + std::to_string(min_password_length) + " bytes"};
+                    "must be at least " + std::to_string(min_password_length) + " bytes long"};
     const user_record user{op, username, unit, password_hash::make(password, impl_->options.password_iterations)};
     if (!impl_->store.insert_user(user))
-        throw error{errc::invalid_parameter, "username", "the operator already has a user " + username};
+        throw error{errc::invalid_parameter, "username", "is taken: the operator already has a user " + username};
 }
 
 new_api_key jwt_authenticator::create_api_key(const operator_id& op, const std::string& unit)
@@ -216,7 +224,7 @@ bool jwt_authenticator::revoke_api_key(const operator_id& op, const std::string&
 void jwt_authenticator::rotate_signing_key()
 {
     if (!impl_->options.signing_keys.empty())
-        throw error{errc::invalid_parameter, "signing_keys", "configured keys are rotated in the configuration"};
+        throw error{errc::invalid_parameter, "signing_keys", "are configured: rotate them in the configuration"};
     impl_->store.add_signing_key({crypto::to_hex(crypto::random_bytes(8)), crypto::random_bytes(32), impl_->time.now()});
     impl_->load_keys();
 }

@@ -158,7 +158,7 @@ TEST_CASE("import refuses a change to an existing charge, naming its line", "[cl
                        R"({"number":"I1","billing_system_customer_identifier":"c1","amount":19.99,"currency":"EUR","paid_through_date":"2026-12-31"})"
                        "\n");
     CHECK(r.exit_code == 1);
-    CHECK(r.err.find("-:2:") != std::string::npos);
+    CHECK(r.err.find("-:2: charge I1 exists with different details") != std::string::npos);  // from the error's charge number
     CHECK(r.err.find("nothing was imported") != std::string::npos);
     netflix_charges::sqlite_store store{db};
     CHECK_FALSE(store.find_by_number(op, "NEW"));

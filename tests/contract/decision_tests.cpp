@@ -13,15 +13,13 @@ struct decision_call {
     batch_result (charges_service::*call)(const identity&, const std::vector<charge_item>&);
     charge_status outcome;
     decision_kind kind;
-    const char* set_name;
     const char* code_6_description;
 };
 
 const decision_call accept_call{"accept", &charges_service::accept, charge_status::approved, decision_kind::accept,
-                                "accepted_charges_set",
                                 "The specified charge was already accepted with a different reference number"};
 const decision_call decline_call{"decline", &charges_service::decline, charge_status::declined,
-                                 decision_kind::decline, "declined_charges_set",
+                                 decision_kind::decline,
                                  "The specified charge was already declined with a different reference number"};
 
 struct decision_fixture : fixture {
@@ -175,7 +173,7 @@ TEST_CASE_METHOD(decision_fixture, "accept and decline hold 1 to 50 items, namin
             FAIL("accepted");
         } catch (const error& e) {
             CHECK(e.code_value() == errc::too_many_items);
-            CHECK(e.field() == d.set_name);
+            CHECK(e.field() == "items");
         }
     }
     try {
@@ -183,7 +181,8 @@ TEST_CASE_METHOD(decision_fixture, "accept and decline hold 1 to 50 items, namin
         FAIL("accepted");
     } catch (const error& e) {
         CHECK(e.code_value() == errc::missing_parameter);
-        CHECK(e.field() == std::string{d.set_name} + "[1].billing_system_customer_identifier");
+        CHECK(e.field() == "billing_system_customer_identifier");
+        CHECK(e.item() == std::size_t{1});
     }
     CHECK_THROWS_AS(run(d, {}), error);
     CHECK(stored("I1").status == charge_status::pending);

@@ -50,5 +50,34 @@ TEST_CASE("an error names the field at fault", "[errors]")
     const error e{errc::invalid_parameter, "number_of_results", "must be between 1 and 50"};
     CHECK(e.code_value() == errc::invalid_parameter);
     CHECK(e.field() == "number_of_results");
-    CHECK(std::string{e.what()}.find("number_of_results: must be between 1 and 50") != std::string::npos);
+    CHECK_FALSE(e.item());
+    CHECK(e.detail() == "must be between 1 and 50");
+    CHECK(std::string{e.what()}.find("number_of_results must be between 1 and 50") == 0);
+}
+
+TEST_CASE("an error carries its subject as data: field, item and charge", "[errors]")
+{
+    const error item_error{errc::missing_parameter, error_subject{"number", 3, {}}};
+    CHECK(item_error.field() == "number");
+    CHECK(item_error.item() == std::size_t{3});
+    CHECK(item_error.detail() == "is missing");
+    CHECK(std::string{item_error.what()}.find("items[3].number is missing") == 0);
+    // Another caller words the subject its own way.
+    CHECK(error_sentence("acknowledged_charges_set[3].number", item_error) == "acknowledged_charges_set[3].number is missing");
+
+    const error conflict{errc::charge_conflict, error_subject{"number", 0, "I1"}};
+    CHECK(conflict.charge_number() == "I1");
+    CHECK(std::string{conflict.what()}.find("charge I1 exists with different details") == 0);
+}
+
+TEST_CASE("an error without a subject is a sentence of its own, never empty", "[errors]")
+{
+    for (int value = static_cast<int>(errc::missing_parameter); value <= static_cast<int>(errc::internal_error); ++value) {
+        const error e{static_cast<errc>(value), ""};
+        CAPTURE(value);
+        CHECK(e.detail() == description(static_cast<errc>(value)));
+        CHECK(error_sentence("", e) == e.detail());
+    }
+    const error with_subject{errc::invalid_parameter, "offset"};
+    CHECK(error_sentence("offset", with_subject) == "offset is not valid");
 }

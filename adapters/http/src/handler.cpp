@@ -59,29 +59,18 @@ struct transport_text {
     int status;
     std::string_view code;
     std::string_view description;
+    std::string_view message;  // when the caller has nothing more precise to say
 };
 
 constexpr transport_text transport_errors[] = {
-    {400, "MALFORMED_REQUEST", "The request could not be read"},
-    {404, "NOT_FOUND", "No such path"},
-    {405, "METHOD_NOT_ALLOWED", "The path does not take this method"},
-    {408, "REQUEST_TIMEOUT", "The request did not arrive in time"},
-    {413, "BODY_TOO_LARGE", "The request body is too large"},
-    {415, "UNSUPPORTED_MEDIA_TYPE", "The body must be JSON (Content-Type: application/json)"},
-    {431, "HEADERS_TOO_LARGE", "The request headers are too large"},
-    {503, "SERVER_BUSY", "The server cannot take more connections now"},
+    {400, "MALFORMED_REQUEST", "The request could not be read", "The request is not valid HTTP"},
+    {404, "NOT_FOUND", "No such path", "No API method has this path"},
+    {405, "METHOD_NOT_ALLOWED", "The path does not take this method", "This path does not take this method"},
+    {408, "REQUEST_TIMEOUT", "The request did not arrive in time", "The request did not arrive whole in time"},
+    {413, "BODY_TOO_LARGE", "The request body is too large", "The request body is larger than the server accepts"},
+    {431, "HEADERS_TOO_LARGE", "The request headers are too large", "The request headers are larger than the server accepts"},
+    {503, "SERVER_BUSY", "The server cannot take more requests now", "The server is at its limit: try again shortly"},
 };
-
-// Is the Content-Type JSON (parameters such as charset allowed)? A body without one is read as JSON.
-bool is_json_content(const request& r)
-{
-    const auto* type = r.header("Content-Type");
-    if (type == nullptr) return true;
-    std::string_view media = *type;
-    media = media.substr(0, media.find(';'));
-    while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-    return iequals(media, "application/json");
-}
 
 // The list's answer body. A billing system polls the same page again and again: each thread
 // keeps the last answer it rendered, and answers an identical page (same charges, same fields)
@@ -126,16 +115,16 @@ struct handler::impl {
     handler_options options;
     mutable metrics counters;
 
-    // `query`: the target's query parameters, as sent (query_parameters decodes them).
-    using route_function = response (impl::*)(const request&, const boost::urls::params_encoded_view& query) const;
+    // `query`: the target's query parameters, decoded.
+    using route_function = response (impl::*)(const request&, const parameters& query) const;
     struct route {
         const char* method;
-        const char* path;  // relative to the base path, unless it starts with '/'
-        bool json_body;
+        const char* path;      // relative to the base path, unless it starts with '/'
+        const char* item_set;  // the body's item array of a batch, whose items errors name; or nullptr
         route_function run;
     };
 
-    static const route table[10];  // every route, below the class
+    static const route table[11];  // every route, below the class
 
     std::vector<std::string> full_paths;  // of each route of the table, under the base path
 
@@ -144,31 +133,35 @@ struct handler::impl {
         auto& base = options.base_path;
         if (base.empty() || base.front() != '/') base.insert(0, "/");
         if (base.back() != '/') base += '/';
-        for (const auto& r : table) full_paths.push_back(r.path[0] == '/' ? std::string{r.path} : base + r.path);
+        for (const auto& r : table) {
+            std::string path = r.path[0] == '/' ? std::string{r.path} : base + r.path;
+            std::string storage;
+            full_paths.emplace_back(route_path(path, storage));  // as requests are looked up
+        }
     }
 
     response answer(const request& r, std::string_view& route_label) const;
-    response error_envelope(const error& e) const;
+    response error_envelope(const error& e, const route& where) const;
 
-    identity verify(const request& r, const parameters* query, const json::object* body) const
+    identity verify(const request& r, const parameters& query, const json::object* body) const
     {
-        const auto token = call_token(r, query, body);
-        auto checked = auth.verify(token);
-        if (!checked.who) throw error{errc::unauthenticated, "token", std::string{to_string(checked.rejection)}};
+        auto checked = auth.verify(call_token(r, query, body));
+        if (!checked.who) throw token_refusal(checked.rejection);
         return std::move(*checked.who);
     }
 
     response ok(std::string data_json) const { return json_response(200, envelope(data_json)); }
 
-    response healthz(const request&, const boost::urls::params_encoded_view&) const { return ok("{}"); }
+    response healthz(const request&, const parameters&) const { return ok("{}"); }
 
-    response readyz(const request&, const boost::urls::params_encoded_view&) const
+    response readyz(const request&, const parameters&) const
     {
         if (!options.ready || options.ready()) return ok("{}");
-        return json_response(503, envelope("{}", "NOT_READY", "The store cannot be reached", ""));
+        return json_response(503, envelope("{}", "NOT_READY", "The store cannot be reached",
+                                           "The store cannot be reached now"));
     }
 
-    response prometheus(const request&, const boost::urls::params_encoded_view&) const
+    response prometheus(const request&, const parameters&) const
     {
         return {200, {{"Content-Type", "text/plain; version=0.0.4"}}, counters.prometheus_text()};
     }
@@ -178,49 +171,60 @@ struct handler::impl {
         return R"({"token":)" + quoted(issued.token) + "}";
     }
 
-    response login(const request& r, const boost::urls::params_encoded_view&) const
+    response login(const request& r, const parameters&) const
     {
-        const auto body = parse_body(r.body);
+        const auto body = parse_body(r);
         const auto username = string_field(body, "username", "username");
         const auto password = string_field(body, "password", "password");
         const auto organisation = string_field(body, "organisation", "organisation");
         return ok(token_data(auth.login(username, password, organisation, optional_string_field(body, "unit", "unit"))));
     }
 
-    response login_with_key(const request& r, const boost::urls::params_encoded_view&) const
+    // POST as CRM.COM documents it, and GET as some integrations send it; `unit` in the body
+    // or the query.
+    response login_with_key(const request& r, const parameters& query) const
     {
         const auto key = basic_user(r);
-        if (!key || key->empty())
-            throw error{errc::missing_parameter, "Authorization", "the Web API key goes in HTTP Basic auth, as the user name"};
-        const auto body = r.body.empty() ? json::object{} : parse_body(r.body);
-        return ok(token_data(auth.login_with_key(*key, optional_string_field(body, "unit", "unit"))));
+        if (!key) {
+            // The Basic-auth helpers of Python, Java and .NET send the key only after this challenge.
+            auto challenge = json_response(401, envelope("{}", wire_code(errc::missing_parameter),
+                                                         description(errc::missing_parameter),
+                                                         "The Web API key is missing: send it with HTTP Basic "
+                                                         "authentication, as the user name, with an empty password"));
+            challenge.headers.emplace_back("WWW-Authenticate", R"(Basic realm="netflix_charges")");
+            return challenge;
+        }
+        if (key->empty()) throw error{errc::invalid_credentials, "Authorization", "has an empty user name: put the Web API key there"};
+        const auto body = parse_body(r, true);
+        auto unit = optional_string_field(body, "unit", "unit");
+        if (!unit) unit = optional_parameter(query, "unit");
+        return ok(token_data(auth.login_with_key(*key, unit)));
     }
 
-    response release(const request& r, const boost::urls::params_encoded_view& query) const
+    response release(const request& r, const parameters& query) const
     {
-        const auto body = r.body.empty() ? json::object{} : parse_body(r.body);
-        const auto parameters = query_parameters(query);
-        auth.release(call_token(r, &parameters, &body));
+        const auto body = parse_body(r, true);
+        auth.release(call_token(r, query, &body));
         return ok("{}");
     }
 
-    response list(const request& r, const boost::urls::params_encoded_view& query) const
+    response list(const request& r, const parameters& p) const
     {
-        const auto p = query_parameters(query);
-        const auto who = verify(r, &p, nullptr);
+        const auto who = verify(r, p, nullptr);
         list_request listing;
         listing.number_of_results = integer_parameter(p, "number_of_results", 1, limits::max_list_results);
         const auto cls = parse_status_class(text_parameter(p, "charge_status"));
-        if (!cls) throw error{errc::invalid_parameter, "charge_status", "expected NOT_PROCESSED or PROCESSED"};
+        if (!cls) throw error{errc::invalid_parameter, "charge_status", "must be NOT_PROCESSED or PROCESSED"};
         listing.charge_status = *cls;
         listing.offset = integer_parameter(p, "offset", 0, std::numeric_limits<std::int64_t>::max());
         auto fields = charge_fields();
-        if (const auto it = p.find("fields_set"); it != p.end()) fields = requested_fields(it->second);
+        if (const auto names = optional_parameter(p, "fields_set")) fields = requested_fields(*names);
 
         return json_response(200, list_answer(service.list_shared(who, listing), std::move(fields)));
     }
 
-    // `fields_set`: comma-separated wire names, each known, in the order given.
+    // `fields_set`: comma-separated wire names, each known, in the order given; empty names
+    // (`number,,amount`) are skipped.
     static std::vector<charge_field> requested_fields(std::string_view text)
     {
         std::vector<charge_field> fields;
@@ -229,22 +233,27 @@ struct handler::impl {
             auto name = text.substr(0, comma);
             while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
             while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
-            const auto field = parse_charge_field(name);
-            if (!field) throw error{errc::invalid_parameter, "fields_set", "unknown field " + std::string{name}};
-            if (std::find(fields.begin(), fields.end(), *field) == fields.end()) fields.push_back(*field);
+            if (!name.empty()) {
+                const auto field = parse_charge_field(name);
+                if (!field)
+                    throw error{errc::invalid_parameter, "fields_set",
+                                "names an unknown field, " + std::string{name.substr(0, 64)}};
+                if (std::find(fields.begin(), fields.end(), *field) == fields.end()) fields.push_back(*field);
+            }
             text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
         }
-        if (fields.empty()) throw error{errc::missing_parameter, "fields_set"};
+        if (fields.empty()) throw error{errc::invalid_parameter, "fields_set", "names no field"};
         return fields;
     }
 
     using batch_call = batch_result (charges_service::*)(const identity&, const std::vector<charge_item>&);
 
     // acknowledge, accept and decline: one shape, three sets.
-    response batch(const request& r, const std::string& set_name, batch_call call, std::string_view counted) const
+    response batch(const request& r, const parameters& query, const std::string& set_name, batch_call call,
+                   std::string_view counted) const
     {
-        const auto body = parse_body(r.body);
-        const auto who = verify(r, nullptr, &body);
+        const auto body = parse_body(r);
+        const auto who = verify(r, query, &body);
         const auto items = items_field(body, set_name);
         const auto result = (service.*call)(who, items);
         counters.record_items(counted, items.size() - result.failed.size());
@@ -261,32 +270,33 @@ struct handler::impl {
         return ok(std::move(data));
     }
 
-    response acknowledge(const request& r, const boost::urls::params_encoded_view&) const
+    response acknowledge(const request& r, const parameters& query) const
     {
-        return batch(r, "acknowledged_charges_set", &charges_service::acknowledge, "acknowledged");
+        return batch(r, query, "acknowledged_charges_set", &charges_service::acknowledge, "acknowledged");
     }
-    response accept(const request& r, const boost::urls::params_encoded_view&) const
+    response accept(const request& r, const parameters& query) const
     {
-        return batch(r, "accepted_charges_set", &charges_service::accept, "accepted");
+        return batch(r, query, "accepted_charges_set", &charges_service::accept, "accepted");
     }
-    response decline(const request& r, const boost::urls::params_encoded_view&) const
+    response decline(const request& r, const parameters& query) const
     {
-        return batch(r, "declined_charges_set", &charges_service::decline, "declined");
+        return batch(r, query, "declined_charges_set", &charges_service::decline, "declined");
     }
 };
 
-// Every route, in one place.
-const handler::impl::route handler::impl::table[10] = {
-    {"GET", "/healthz", false, &impl::healthz},
-    {"GET", "/readyz", false, &impl::readyz},
-    {"GET", "/metrics", false, &impl::prometheus},
-    {"POST", "authentication/token", true, &impl::login},
-    {"POST", "authentication/web_api_key/token", true, &impl::login_with_key},
-    {"POST", "authentication/token/release", true, &impl::release},
-    {"GET", "netflix/charges/list", false, &impl::list},
-    {"POST", "netflix/charges/acknowledge", true, &impl::acknowledge},
-    {"POST", "netflix/charges/accept", true, &impl::accept},
-    {"POST", "netflix/charges/decline", true, &impl::decline},
+// Every route, in one place. HEAD is taken wherever GET is (the server sends no body).
+const handler::impl::route handler::impl::table[11] = {
+    {"GET", "/healthz", nullptr, &impl::healthz},
+    {"GET", "/readyz", nullptr, &impl::readyz},
+    {"GET", "/metrics", nullptr, &impl::prometheus},
+    {"POST", "authentication/token", nullptr, &impl::login},
+    {"POST", "authentication/web_api_key/token", nullptr, &impl::login_with_key},
+    {"GET", "authentication/web_api_key/token", nullptr, &impl::login_with_key},
+    {"POST", "authentication/token/release", nullptr, &impl::release},
+    {"GET", "netflix/charges/list", nullptr, &impl::list},
+    {"POST", "netflix/charges/acknowledge", "acknowledged_charges_set", &impl::acknowledge},
+    {"POST", "netflix/charges/accept", "accepted_charges_set", &impl::accept},
+    {"POST", "netflix/charges/decline", "declined_charges_set", &impl::decline},
 };
 
 handler::handler(charges_service& service, authenticator& auth, handler_options options)
@@ -303,47 +313,83 @@ std::vector<route_info> routes()
     return all;
 }
 
-response handler::transport_error(int status)
+response handler::transport_error(int status, std::string_view message)
 {
     for (const auto& t : transport_errors)
-        if (t.status == status) return json_response(status, envelope("{}", t.code, t.description, ""));
-    return json_response(status, envelope("{}", "HTTP_" + std::to_string(status), "", ""));
+        if (t.status == status)
+            return json_response(status, envelope("{}", t.code, t.description, message.empty() ? t.message : message));
+    return json_response(status, envelope("{}", "HTTP_" + std::to_string(status), "The request could not be served",
+                                          message.empty() ? "The request could not be served" : message));
 }
 
-response handler::impl::error_envelope(const error& e) const
+namespace {
+
+// The subject of a core error in the wire's words: a batch item's field is
+// `<item_set>[i].<field>`, the items as a whole are `<item_set>`.
+std::string wire_subject(const error& e, const char* item_set)
+{
+    if (item_set != nullptr) {
+        if (e.item()) {
+            std::string path = std::string{item_set} + "[" + std::to_string(*e.item()) + "]";
+            return e.field().empty() ? path : path + "." + e.field();
+        }
+        if (e.field() == "items") return item_set;
+    }
+    if (!e.charge_number().empty()) return "charge " + e.charge_number();
+    return e.field();
+}
+
+}  // namespace
+
+response handler::impl::error_envelope(const error& e, const route& where) const
 {
     const auto code = e.code_value();
-    const int status = options.errors == error_mode::strict ? strict_status(code) : 200;
-    return json_response(status, envelope("{}", wire_code(code), description(code), e.field()));
+    const bool strict = options.errors == error_mode::strict;
+    auto answer = json_response(strict ? strict_status(code) : 200,
+                                envelope("{}", wire_code(code), description(code),
+                                         error_sentence(wire_subject(e, where.item_set), e)));
+    if (answer.status == 401)  // RFC 9110 section 15.5.2: a 401 names the scheme it wants
+        answer.headers.emplace_back("WWW-Authenticate", where.run == &impl::login_with_key
+                                                            ? R"(Basic realm="netflix_charges")"
+                                                            : R"(Bearer realm="netflix_charges")");
+    return answer;
 }
 
 response handler::impl::answer(const request& r, std::string_view& route_label) const
 {
-    const auto target = boost::urls::parse_origin_form(r.target);
-    if (!target) return transport_error(400);
-    const std::string_view path = target->encoded_path();
+    // Origin form, as clients send; absolute form (`http://host/path`), as proxies do (RFC 9112 3.2.2).
+    auto target = boost::urls::parse_origin_form(r.target);
+    if (!target && !r.target.empty() && r.target.front() != '/') target = boost::urls::parse_absolute_uri(r.target);
+    const bool http_target = target && (target->scheme_id() == boost::urls::scheme::none ||
+                                        (target->has_authority() && (target->scheme_id() == boost::urls::scheme::http ||
+                                                                     target->scheme_id() == boost::urls::scheme::https)));
+    if (!http_target) return transport_error(400, "The request target is not a valid path and query");
+    std::string storage;
+    const std::string_view path = route_path(target->encoded_path(), storage);
+    const std::string_view method = r.method == "HEAD" ? std::string_view{"GET"} : std::string_view{r.method};
 
     std::string allowed;
     for (std::size_t i = 0; i < std::size(table); ++i) {
         const auto& candidate = table[i];
         if (full_paths[i] != path) continue;
-        if (candidate.method != r.method) {
-            allowed += allowed.empty() ? candidate.method : std::string{", "} + candidate.method;
+        if (candidate.method != method) {
+            if (!allowed.empty()) allowed += ", ";
+            allowed += candidate.method;
+            if (candidate.method == std::string_view{"GET"}) allowed += ", HEAD";
             continue;
         }
         route_label = candidate.path;
-        if (candidate.json_body && !r.body.empty() && !is_json_content(r)) return transport_error(415);
         try {
-            return (this->*candidate.run)(r, target->encoded_params());
+            return (this->*candidate.run)(r, query_parameters(target->encoded_params()));
         } catch (const error& e) {
-            return error_envelope(e);
+            return error_envelope(e, candidate);
         } catch (const std::exception& e) {
             if (options.log) options.log(log_level::error, std::string{"internal error on "} + candidate.path + ": " + e.what());
-            return error_envelope(error{errc::internal_error, ""});
+            return error_envelope(error{errc::internal_error, ""}, candidate);
         }
     }
     if (allowed.empty()) return transport_error(404);
-    auto refused = transport_error(405);
+    auto refused = transport_error(405, "This path takes " + allowed + ", not " + r.method.substr(0, 16));
     refused.headers.emplace_back("Allow", allowed);
     return refused;
 }

@@ -3,6 +3,7 @@
 #include "beast_request.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -87,45 +88,89 @@ public:
     }
 
 private:
+    // Waiting for a request has the idle timeout; from its first byte on, the whole request
+    // (head and body) has the read timeout, so a head that stalls gets its 408 in time.
     void read_request()
     {
         if (state_->stopping) return close();
         parser_.emplace();
         parser_->body_limit(state_->options.body_limit);
         parser_->header_limit(static_cast<std::uint32_t>(state_->options.header_limit));
+        // Pipelined bytes already in the buffer start the next request at once.
+        if (buffer_.size() > 0) return read_head();
         waiting_for_request_ = true;
         set_deadline(state_->options.idle_timeout);
-        // Pipelined bytes already in the buffer start the next request at once.
-        if (buffer_.size() > 0) waiting_for_request_ = false;
-        read_some();
+        stream_.async_read_some(buffer_.prepare(std::min<std::size_t>(buffer_.max_size(), 64 * 1024)),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                                    self->buffer_.commit(bytes);
+                                    self->waiting_for_request_ = false;
+                                    if (ec) return self->close();  // idle timeout, the peer left, stop()
+                                    self->read_head();
+                                });
     }
 
-    void read_some()
+    void read_head()
     {
-        bhttp::async_read_some(stream_, buffer_, *parser_,
-                               [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+        set_deadline(state_->options.read_timeout);
+        bhttp::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) return self->refuse(ec);
+            self->on_head();
+        });
     }
 
-    void on_read(beast::error_code ec)
+    void on_head()
     {
-        if (waiting_for_request_ && parser_->got_some()) {
-            waiting_for_request_ = false;  // a request has started: it has read_timeout to arrive whole
-            set_deadline(state_->options.read_timeout);
+        const auto& head = parser_->get();
+        if (const auto problem = detail::ambiguous_length(head))
+            return answer_and_close(handler::transport_error(400, *problem));
+        if (parser_->is_done()) return serve();
+        // RFC 9110 section 10.1.1: a client that sent `Expect: 100-continue` waits for this
+        // before its body (.NET up to 350 ms, curl 1 s); other expectations are ignored.
+        const auto expect = head[bhttp::field::expect];
+        if (head.version() >= 11 && beast::iequals(expect, "100-continue")) {
+            static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
+            return asio::async_write(stream_, asio::buffer(go_on.data(), go_on.size()),
+                                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                         if (ec) return self->close();
+                                         self->read_body();
+                                     });
         }
-        if (ec == asio::error::operation_aborted && timed_out_)
-            return parser_->got_some() ? answer_and_close(handler::transport_error(408)) : close();
-        if (ec == bhttp::error::body_limit) return answer_and_close(handler::transport_error(413));
-        if (ec == bhttp::error::header_limit) return answer_and_close(handler::transport_error(431));
-        if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset)
-            return close();
-        if (ec) return parser_->got_some() ? answer_and_close(handler::transport_error(400)) : close();
-        if (!parser_->is_done()) return read_some();
+        read_body();
+    }
 
+    void read_body()
+    {
+        bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) return self->refuse(ec);
+            self->serve();
+        });
+    }
+
+    // A request that could not be read whole: its answer, and the connection is closed.
+    void refuse(beast::error_code ec)
+    {
+        if (ec == asio::error::operation_aborted && timed_out_) return answer_and_close(handler::transport_error(408));
+        if (ec == bhttp::error::body_limit)
+            return answer_and_close(handler::transport_error(
+                413, "The request body is larger than " + std::to_string(state_->options.body_limit) + " bytes"));
+        if (ec == bhttp::error::header_limit)
+            return answer_and_close(handler::transport_error(
+                431, "The request head is larger than " + std::to_string(state_->options.header_limit) + " bytes"));
+        if (ec == asio::error::operation_aborted || ec == asio::error::connection_reset || ec == asio::error::eof ||
+            ec == bhttp::error::end_of_stream)
+            return close();  // stop(), or the peer left: nobody to answer
+        if (ec == bhttp::error::partial_message) return close();  // the peer closed mid-request
+        answer_and_close(handler::transport_error(400, "The request is not valid HTTP: " + ec.message()));
+    }
+
+    void serve()
+    {
         const auto& message = parser_->get();
         ++served_;
         const bool keep_alive = message.keep_alive() && !state_->stopping &&
                                 served_ < state_->options.max_requests_per_connection;
-        write(state_->api(detail::to_request(message)), keep_alive, message.version());
+        write(state_->api(detail::to_request(message)), keep_alive, message.version(),
+              message.method() == bhttp::verb::head);
     }
 
     void set_deadline(std::chrono::milliseconds after)
@@ -153,23 +198,68 @@ public:
     }
 
 private:
-    void answer_and_close(response answer) { write(std::move(answer), false, 11); }
+    void answer_and_close(response answer) { write(std::move(answer), false, 11, false); }
 
-    void write(response answer, bool keep_alive, unsigned version)
+    // An answer to HEAD has the headers of the GET answer, Content-Length included, and no body.
+    void write(response answer, bool keep_alive, unsigned version, bool head_only)
     {
+        const auto length = answer.body.size();
+        if (head_only) {
+            auto out = std::make_shared<bhttp::response<bhttp::empty_body>>();
+            fill(*out, answer, keep_alive, version);
+            out->content_length(length);
+            return send(std::move(out), keep_alive);
+        }
         auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
-        out->version(version);
-        out->result(static_cast<unsigned>(answer.status));
-        out->set(bhttp::field::server, "netflix_charges");
-        for (auto& [name, value] : answer.headers) out->set(name, value);
+        fill(*out, answer, keep_alive, version);
         out->body() = std::move(answer.body);
-        out->keep_alive(keep_alive);
         out->prepare_payload();
+        send(std::move(out), keep_alive);
+    }
+
+    template <typename Message>
+    static void fill(Message& out, const response& answer, bool keep_alive, unsigned version)
+    {
+        out.version(version);
+        out.result(static_cast<unsigned>(answer.status));
+        out.set(bhttp::field::server, "netflix_charges");
+        for (const auto& [name, value] : answer.headers) out.set(name, value);
+        out.keep_alive(keep_alive);
+    }
+
+    template <typename Message>
+    void send(std::shared_ptr<Message> out, bool keep_alive)
+    {
         set_deadline(state_->options.write_timeout);
         bhttp::async_write(stream_, *out, [self = shared_from_this(), out, keep_alive](beast::error_code ec, std::size_t) {
             self->deadline_ = 0;
-            if (ec || !keep_alive) return self->close();
+            if (ec) return self->close();
+            if (!keep_alive) return self->linger_then_close();
             self->read_request();
+        });
+    }
+
+    // After a last answer: stop sending, then read and drop what the client still sends, for a
+    // moment, before closing. Closing a socket with unread bytes makes the kernel send a reset,
+    // which can destroy the answer before the client has read it (the "lingering close" of
+    // Apache httpd and nginx).
+    void linger_then_close()
+    {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        buffer_.clear();
+        set_deadline(std::min(state_->options.read_timeout, std::chrono::milliseconds{1000}));
+        drain(256 * 1024);
+    }
+
+    void drain(std::size_t budget)
+    {
+        const auto size = std::min<std::size_t>({budget, buffer_.max_size(), 16 * 1024});
+        if (size == 0) return close();
+        stream_.async_read_some(buffer_.prepare(size), [self = shared_from_this(), budget](beast::error_code ec, std::size_t n) {
+            self->buffer_.clear();
+            if (ec) return self->close();  // the client's end of stream, the deadline, or stop()
+            self->drain(budget - std::min(budget, n));
         });
     }
 

@@ -71,9 +71,10 @@ public:
 
     response operator()(const request& r) const;
 
-    // The answer for an error found before a route was reached (by the server: 408, 413, 431,
-    // 503), as the JSON envelope.
-    static response transport_error(int status);
+    // The answer for an error found before a route was reached (by the server: 400, 408, 413,
+    // 431, 503), as the JSON envelope; `message` says what was wrong with this request (the
+    // status's usual words when empty).
+    static response transport_error(int status, std::string_view message = {});
 
 private:
     friend NETFLIX_CHARGES_HTTP_EXPORT std::vector<route_info> routes();
