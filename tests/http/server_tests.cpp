@@ -110,6 +110,128 @@ TEST_CASE_METHOD(fixture, "a client that sends half a request and stalls is time
     CHECK(stalled.closed_by_server());
 }
 
+TEST_CASE_METHOD(fixture, "a request head that stalls gets 408 within the read timeout, not the idle one",
+                 "[http][server][timeouts]")
+{
+    http::server_options o;
+    o.read_timeout = std::chrono::milliseconds{400};
+    o.idle_timeout = std::chrono::seconds{30};
+    running_server s{*api, o};
+    for (const std::string& half_head : std::vector<std::string>{"G", "GET /healthz HTTP/1.1\r\nHost: x\r\n",
+                                                                  "POST " + base + "netflix/charges/acknowledge HTTP/1.1\r\nContent-Le"}) {
+        CAPTURE(half_head);
+        raw_connection stalled{s.port()};
+        const auto started = std::chrono::steady_clock::now();
+        stalled.send(half_head);
+        const auto r = stalled.read_response(std::chrono::seconds{5});
+        const auto waited = std::chrono::steady_clock::now() - started;
+        REQUIRE(r);
+        CHECK(r->status == 408);
+        CHECK(r->body.find("REQUEST_TIMEOUT") != std::string::npos);
+        CHECK(waited >= std::chrono::milliseconds{350});
+        CHECK(waited < std::chrono::milliseconds{1500});  // the read timeout and the sweeper's lag, far from 30 s
+        CHECK(stalled.closed_by_server());
+    }
+}
+
+TEST_CASE_METHOD(fixture, "an answer to HEAD has the GET answer's headers and no body", "[http][server]")
+{
+    running_server s{*api, {}};
+    raw_connection c{s.port()};
+    c.send(get_request("/healthz"));
+    const auto got = c.read_response();
+    REQUIRE(got);
+    c.send("HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    const auto head = c.read_response(std::chrono::seconds{2}, true);
+    REQUIRE(head);
+    CHECK(head->status == 200);
+    CHECK(head->headers.find("Content-Length: " + std::to_string(got->body.size())) != std::string::npos);
+    // The next answer on the connection starts right after the head: no body bytes came between.
+    c.send("HEAD " + base + "netflix/charges/acknowledge HTTP/1.1\r\nHost: x\r\n\r\n" + get_request("/healthz"));
+    const auto refused = c.read_response(std::chrono::seconds{2}, true);
+    REQUIRE(refused);
+    CHECK(refused->status == 405);
+    const auto after = c.read_response();
+    REQUIRE(after);
+    CHECK(after->status == 200);
+    CHECK(after->body == got->body);
+}
+
+TEST_CASE_METHOD(fixture, "Expect: 100-continue is answered at once, and not when the body is refused by its length",
+                 "[http][server]")
+{
+    service.issue(op, a_charge("I1"));
+    running_server s{*api, {}};
+    const std::string body = items_body("acknowledged_charges_set", R"({"number":"I1","billing_system_customer_identifier":"customer-1"})");
+    raw_connection c{s.port()};
+    const auto started = std::chrono::steady_clock::now();
+    c.send("POST " + base + "netflix/charges/acknowledge HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\nExpect: 100-continue\r\n\r\n");
+    const auto go_on = c.read_response(std::chrono::milliseconds{350});  // .NET's wait: it must not run out
+    REQUIRE(go_on);
+    CHECK(go_on->status == 100);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds{100});
+    c.send(body);
+    const auto r = c.read_response();
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(service.find(op, "I1")->acknowledged);
+
+    // A body declared too large is refused before the client sends it: no 100, a 413.
+    raw_connection big{s.port()};
+    big.send("POST " + base + "netflix/charges/acknowledge HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\nExpect: 100-continue\r\n\r\n");
+    const auto refused = big.read_response();
+    REQUIRE(refused);
+    CHECK(refused->status == 413);
+    CHECK(big.closed_by_server());
+}
+
+TEST_CASE_METHOD(fixture, "HTTP/1.0 clients: closed after the answer unless they ask for keep-alive", "[http][server]")
+{
+    running_server s{*api, {}};
+    raw_connection once{s.port()};
+    once.send("GET /healthz HTTP/1.0\r\n\r\n");
+    const auto r = once.read_response();
+    REQUIRE(r);
+    CHECK(r->headers.rfind("HTTP/1.0 200", 0) == 0);
+    CHECK(once.closed_by_server());
+
+    raw_connection kept{s.port()};
+    for (int i = 0; i < 3; ++i) {
+        kept.send("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+        const auto answer = kept.read_response();
+        REQUIRE(answer);
+        CHECK(answer->status == 200);
+        CHECK(answer->headers.find("Connection: keep-alive") != std::string::npos);
+    }
+}
+
+TEST_CASE_METHOD(fixture, "a chunked body is read whole, within the body limit", "[http][server][limits]")
+{
+    service.issue(op, a_charge("I1"));
+    http::server_options o;
+    o.body_limit = 4096;
+    running_server s{*api, o};
+    const std::string body = items_body("acknowledged_charges_set", R"({"number":"I1","billing_system_customer_identifier":"customer-1"})");
+    raw_connection c{s.port()};
+    char size[16];
+    std::snprintf(size, sizeof size, "%zX", body.size() - 10);
+    c.send("POST " + base + "netflix/charges/acknowledge HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + size + "\r\n" +
+           body.substr(0, body.size() - 10) + "\r\na\r\n" + body.substr(body.size() - 10) + "\r\n0\r\n\r\n");
+    const auto r = c.read_response();
+    REQUIRE(r);
+    CHECK(r->body.find(R"("code":"OK")") != std::string::npos);
+    CHECK(service.find(op, "I1")->acknowledged);
+
+    raw_connection big{s.port()};
+    std::string chunks;
+    for (int i = 0; i < 10; ++i) chunks += "400\r\n" + std::string(1024, ' ') + "\r\n";
+    big.send("POST " + base + "netflix/charges/acknowledge HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks);
+    const auto refused = big.read_response();
+    REQUIRE(refused);
+    CHECK(refused->status == 413);
+}
+
 TEST_CASE_METHOD(fixture, "an idle connection is closed after the idle timeout", "[http][server][timeouts]")
 {
     http::server_options o;

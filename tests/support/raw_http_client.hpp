@@ -49,11 +49,13 @@ public:
     }
 
     // The next response, or nothing when the connection closed (or nothing came) first.
-    std::optional<raw_response> read_response(std::chrono::milliseconds timeout = std::chrono::seconds{10})
+    // `to_head`: the answer to a HEAD request, which has no body whatever its Content-Length says.
+    std::optional<raw_response> read_response(std::chrono::milliseconds timeout = std::chrono::seconds{10},
+                                              bool to_head = false)
     {
         const auto deadline = std::chrono::steady_clock::now() + timeout;
         for (;;) {
-            if (auto r = take_response()) return r;
+            if (auto r = take_response(to_head)) return r;
             if (!fill(deadline)) return std::nullopt;
         }
     }
@@ -84,7 +86,7 @@ private:
         return true;
     }
 
-    std::optional<raw_response> take_response()
+    std::optional<raw_response> take_response(bool to_head)
     {
         const auto end = buffer_.find("\r\n\r\n");
         if (end == std::string::npos) return std::nullopt;
@@ -93,6 +95,7 @@ private:
         r.status = std::stoi(r.headers.substr(9, 3));
         std::size_t length = 0;
         for (const char* name : {"Content-Length: ", "content-length: "}) {
+            if (to_head) break;
             const auto at = r.headers.find(name);
             if (at != std::string::npos) length = std::stoul(r.headers.substr(at + 16));
         }
