@@ -116,6 +116,20 @@ TEST_CASE_METHOD(token_fixture, "iat and exp are accepted as numbers or as numer
           token_rejection::malformed);
 }
 
+TEST_CASE_METHOD(token_fixture, "iat and exp may be non-integer NumericDates (RFC 7519), their fraction dropped",
+                 "[auth][token]")
+{
+    const auto t = now();
+    const auto with = [&](const std::string& iat, const std::string& exp) {
+        return forge(hs256_header, R"({"usr":"u","org":"ps_dev","oun":"1","iat":)" + iat + R"(,"exp":)" + exp + R"(,"jti":"F1"})");
+    };
+    CHECK(auth.verify(with(std::to_string(t) + ".25", std::to_string(t + 7200) + ".75")).who);
+    CHECK(auth.verify(with(std::to_string(t) + ".0", "1.0e10")).who);  // exponent form, as some encoders write
+    CHECK(rejection_of(with(std::to_string(t - 10) + ".5", std::to_string(t - 1) + ".5")) == token_rejection::expired);
+    CHECK(rejection_of(with(std::to_string(t) + ".5", "-1.5")) == token_rejection::malformed);
+    CHECK(rejection_of(with(std::to_string(t) + ".5", "1e300")) == token_rejection::malformed);
+}
+
 TEST_CASE_METHOD(token_fixture, "each kind of bad token is refused, for its own reason", "[auth][token]")
 {
     const auto t = now();

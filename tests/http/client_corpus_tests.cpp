@@ -13,6 +13,7 @@
 #include <netflix_charges/sqlite_store.hpp>
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <chrono>
 #include <thread>
@@ -24,7 +25,18 @@ namespace {
 
 using std::chrono::milliseconds;
 
-enum class call_kind { list, acknowledge, acknowledge_large, login, key_login };
+enum class call_kind {
+    list,
+    list_trailing_slash,      // `netflix/charges/list/?token=...`, as PHP clients write the URL
+    list_empty_pairs,         // a query built by concatenation: `?token=T&&number_of_results=...&`
+    list_float_exp_token,     // a token whose exp is a float (PyJWT with exp=time.time() + 7200)
+    acknowledge,
+    acknowledge_large,
+    login,
+    login_empty_unit,         // "unit": "" (a C# client whose configured unit is empty)
+    login_wrong_password,     // the client shows status.message to its user
+    key_login,
+};
 enum class json_style { compact, python, pretty, php };  // how the client's JSON encoder writes
 enum class framing { content_length, chunked };
 
@@ -105,6 +117,8 @@ const std::vector<client_shape>& corpus()
          json_style::php, framing::content_length, milliseconds{1000}},
         {"PHP curl, password login", call_kind::login,
          "Host: {HOST}\nAccept: */*\nContent-Type: application/json\nContent-Length: {LENGTH}\n", json_style::php},
+        {"PHP curl, URL written list/?token=", call_kind::list_trailing_slash, "Host: {HOST}\nAccept: */*\n"},
+        {"PHP curl, query built with &&", call_kind::list_empty_pairs, "Host: {HOST}\nAccept: */*\n"},
         // Guzzle 7: no Accept, Expect suppressed below 1 MiB
         {"Guzzle 7", call_kind::list, "Host: {HOST}\nUser-Agent: GuzzleHttp/7\n"},
         {"Guzzle 7", call_kind::acknowledge_large,
@@ -118,6 +132,8 @@ const std::vector<client_shape>& corpus()
          "Host: {HOST}\nUser-Agent: python-requests/2.28.1\nAccept-Encoding: gzip, deflate\nAccept: */*\nConnection: keep-alive\n"
          "Content-Length: {LENGTH}\nContent-Type: application/json\n",
          json_style::python, framing::content_length, milliseconds{0}, true},
+        {"Python requests, a host's PyJWT token with a float exp", call_kind::list_float_exp_token,
+         "Host: {HOST}\nUser-Agent: python-requests/2.28.1\nAccept-Encoding: gzip, deflate\nAccept: */*\nConnection: keep-alive\n"},
         {"Python requests auth=(key, '')", call_kind::key_login,
          "Host: {HOST}\nUser-Agent: python-requests/2.28.1\nAccept-Encoding: gzip, deflate\nAccept: */*\nConnection: keep-alive\n"
          "Content-Length: 0\nAuthorization: Basic {BASIC}\n"},
@@ -127,6 +143,12 @@ const std::vector<client_shape>& corpus()
          "Content-Type: application/json\nHost: {HOST}\nContent-Length: {LENGTH}\nExpect: 100-continue\nConnection: Keep-Alive\n",
          json_style::compact, framing::content_length, milliseconds{350}},
         {".NET Framework HttpWebRequest", call_kind::login,
+         "Content-Type: application/json\nHost: {HOST}\nContent-Length: {LENGTH}\nExpect: 100-continue\nConnection: Keep-Alive\n",
+         json_style::compact, framing::content_length, milliseconds{350}},
+        {".NET Framework HttpWebRequest, configured unit empty", call_kind::login_empty_unit,
+         "Content-Type: application/json\nHost: {HOST}\nContent-Length: {LENGTH}\nExpect: 100-continue\nConnection: Keep-Alive\n",
+         json_style::compact, framing::content_length, milliseconds{350}},
+        {".NET Framework HttpWebRequest, a wrong password", call_kind::login_wrong_password,
          "Content-Type: application/json\nHost: {HOST}\nContent-Length: {LENGTH}\nExpect: 100-continue\nConnection: Keep-Alive\n",
          json_style::compact, framing::content_length, milliseconds{350}},
         {".NET Framework HttpWebRequest, NetworkCredential", call_kind::key_login,
@@ -258,12 +280,45 @@ std::string chunked(const std::string& body)
     return std::string{sizes[0]} + "\r\n" + body.substr(0, half) + "\r\n" + sizes[1] + "\r\n" + body.substr(half) + "\r\n0\r\n\r\n";
 }
 
+// A secret the host CRM shares with the server, so that tokens it makes itself are accepted.
+const signing_key host_key{"host", "a secret the host CRM shares, 32 bytes or more"};
+
+jwt_options shared_key_options()
+{
+    auto o = fixture::auth_options();
+    o.signing_keys = {host_key};
+    return o;
+}
+
+std::string base64url(const std::string& text)
+{
+    std::string out = base64(text);
+    for (auto& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
+    while (!out.empty() && out.back() == '=') out.pop_back();
+    return out;
+}
+
+// An HS256 token as PyJWT makes it from {"exp": time.time() + 7200, ...}: iat and exp are floats.
+std::string float_exp_token()
+{
+    const auto now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    char claims[256];
+    std::snprintf(claims, sizeof claims, R"({"usr":"billing","org":"ps_dev","oun":"","iat":%.6f,"exp":%.6f,"jti":"py-1"})", now,
+                  now + 7200);
+    const std::string input = base64url(R"({"alg":"HS256","typ":"JWT","kid":"host"})") + "." + base64url(claims);
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    HMAC(EVP_sha256(), host_key.secret.data(), static_cast<int>(host_key.secret.size()),
+         reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &length);
+    return input + "." + base64url(std::string(reinterpret_cast<const char*>(mac), length));
+}
+
 struct corpus_server {
     test_support::temporary_directory folder;
     std::string path = folder.file("corpus.db");
     sqlite_store store{path};
     charges_service service{store};
-    jwt_authenticator auth{store, fixture::auth_options()};
+    jwt_authenticator auth{store, shared_key_options()};
     operator_id op{"ps_dev"};
     std::string token;
     std::string key;
@@ -306,10 +361,30 @@ built_request build(corpus_server& s, std::size_t index, const client_shape& sha
     std::string method = "POST";
     std::string target = base;
     std::string body;
+    const std::string list_query = "number_of_results=50&charge_status=NOT_PROCESSED&offset=0";
+    const auto login_body = [&](const char* password, std::vector<std::string> more) {
+        std::vector<std::string> members{json.member("username", json.string("billing")),
+                                         json.member("password", json.string(password)),
+                                         json.member("organisation", json.string("ps_dev"))};
+        members.insert(members.end(), more.begin(), more.end());
+        return json.object(members);
+    };
     switch (shape.call) {
     case call_kind::list:
         method = "GET";
-        target += "netflix/charges/list?token=" + s.token + "&number_of_results=50&charge_status=NOT_PROCESSED&offset=0";
+        target += "netflix/charges/list?token=" + s.token + "&" + list_query;
+        break;
+    case call_kind::list_trailing_slash:
+        method = "GET";
+        target += "netflix/charges/list/?token=" + s.token + "&" + list_query;
+        break;
+    case call_kind::list_empty_pairs:
+        method = "GET";
+        target += "netflix/charges/list?token=" + s.token + "&&number_of_results=50&&charge_status=NOT_PROCESSED&offset=0&";
+        break;
+    case call_kind::list_float_exp_token:
+        method = "GET";
+        target += "netflix/charges/list?token=" + float_exp_token() + "&" + list_query;
         break;
     case call_kind::acknowledge:
     case call_kind::acknowledge_large: {
@@ -326,8 +401,15 @@ built_request build(corpus_server& s, std::size_t index, const client_shape& sha
     }
     case call_kind::login:
         target += "authentication/token";
-        body = json.object({json.member("username", json.string("billing")), json.member("password", json.string("correct horse")),
-                            json.member("organisation", json.string("ps_dev"))});
+        body = login_body("correct horse", {});
+        break;
+    case call_kind::login_empty_unit:
+        target += "authentication/token";
+        body = login_body("correct horse", {json.member("unit", json.string(""))});
+        break;
+    case call_kind::login_wrong_password:
+        target += "authentication/token";
+        body = login_body("wrong horse", {json.member("unit", json.string(""))});
         break;
     case call_kind::key_login:
         method = std::string{shape.client}.find("GET") != std::string::npos ? "GET" : "POST";
@@ -394,13 +476,25 @@ void replay_corpus(http::error_mode mode)
         }
         const auto request = build(s, i, shape);
         const auto answer = exchange(c, shape, request);
-        CHECK(answer.status == 200);
         const auto e = envelope(answer);
-        CHECK(e.at("status").at("code") == "OK");
+        if (shape.call == call_kind::login_wrong_password) {
+            CHECK(answer.status == (mode == http::error_mode::strict ? 401 : 200));
+            CHECK(e.at("status").at("code") == "INVALID_CREDENTIALS");
+            // What the client shows its user: a sentence, not an empty string.
+            CHECK(e.at("status").at("message") == "The user name, password, organisation or unit is not right");
+        } else {
+            CHECK(answer.status == 200);
+            CHECK(e.at("status").at("code") == "OK");
+        }
         switch (shape.call) {
-        case call_kind::list: CHECK(e.at("data").at("charges_set").is_array()); break;
+        case call_kind::list:
+        case call_kind::list_trailing_slash:
+        case call_kind::list_empty_pairs:
+        case call_kind::list_float_exp_token: CHECK(e.at("data").at("charges_set").is_array()); break;
         case call_kind::login:
+        case call_kind::login_empty_unit:
         case call_kind::key_login: CHECK(s.auth.verify(std::string{e.at("data").at("token").as_string()}).who); break;
+        case call_kind::login_wrong_password: break;
         case call_kind::acknowledge:
         case call_kind::acknowledge_large:
             CHECK(e.at("data").at("failed_charges_set").as_array().empty());
@@ -430,7 +524,7 @@ void replay_corpus(http::error_mode mode)
 
 TEST_CASE("the bytes of common HTTP clients work unchanged, compatible mode", "[http][compatibility]")
 {
-    REQUIRE(corpus().size() >= 35);
+    REQUIRE(corpus().size() >= 40);
     replay_corpus(http::error_mode::compatible);
 }
 
