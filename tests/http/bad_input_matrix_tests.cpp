@@ -5,6 +5,7 @@
 #include "http_fixture.hpp"
 
 #include "raw_http_client.hpp"
+#include "replace_all.hpp"
 #include "running_server.hpp"
 #include "temporary_directory.hpp"
 
@@ -18,6 +19,7 @@
 using namespace http_tests;
 using test_support::post_request;
 using test_support::raw_connection;
+using test_support::replace_all;
 
 namespace {
 
@@ -272,12 +274,6 @@ std::string dump(const std::string& path)
         for (const auto& line : lines) text += line + "\n";
     }
     return text;
-}
-
-void replace_all(std::string& text, const std::string& from, const std::string& to)
-{
-    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-        text.replace(at, from.size(), to);
 }
 
 struct matrix_fixture {

@@ -7,6 +7,7 @@
 #include "http_fixture.hpp"
 
 #include "raw_http_client.hpp"
+#include "replace_all.hpp"
 #include "running_server.hpp"
 #include "temporary_directory.hpp"
 
@@ -20,6 +21,7 @@
 
 using namespace http_tests;
 using test_support::raw_connection;
+using test_support::replace_all;
 
 namespace {
 
@@ -228,12 +230,6 @@ std::string base64(const std::string& text)
                                   reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
     out.resize(static_cast<std::size_t>(n));
     return out;
-}
-
-void replace_all(std::string& text, const std::string& from, const std::string& to)
-{
-    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-        text.replace(at, from.size(), to);
 }
 
 // A JSON object of string members and item arrays, written as the client's encoder writes it.

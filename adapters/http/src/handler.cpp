@@ -22,13 +22,6 @@ using namespace detail;
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 const std::string* find_header(const std::vector<std::pair<std::string, std::string>>& headers, std::string_view name)
 {
     for (const auto& [key, value] : headers)

@@ -25,13 +25,6 @@ std::string_view trim(std::string_view s)
     return s;
 }
 
-bool iequals(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 // The credentials after an `Authorization` scheme (in any case, then one or more blanks), or
 // nothing when the header has another scheme.
 std::optional<std::string_view> credentials(std::string_view value, std::string_view scheme)
@@ -67,8 +60,17 @@ const char* json_kind(const json::value& v)
     return "something else";
 }
 
-// A field's value as text: a string, or the digits of a JSON integer. Null and "" are nothing.
-std::optional<std::string> field_text(const json::object& o, const std::string& name, const std::string& path)
+}  // namespace
+
+bool iequals(std::string_view a, std::string_view b)
+{
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+std::optional<std::string> optional_string_field(const json::object& o, const std::string& name,
+                                                 const std::string& path)
 {
     const auto* value = o.if_contains(name);
     if (value == nullptr || value->is_null()) return std::nullopt;
@@ -79,8 +81,6 @@ std::optional<std::string> field_text(const json::object& o, const std::string& 
     if (value->as_string().empty()) return std::nullopt;
     return std::string{value->as_string()};
 }
-
-}  // namespace
 
 std::string_view route_path(std::string_view encoded_path, std::string& storage)
 {
@@ -156,15 +156,9 @@ json::object parse_body(const request& r, bool optional)
 
 std::string string_field(const json::object& o, const std::string& name, const std::string& path)
 {
-    auto value = field_text(o, name, path);
+    auto value = optional_string_field(o, name, path);
     if (!value) throw error{errc::missing_parameter, path};
     return std::move(*value);
-}
-
-std::optional<std::string> optional_string_field(const json::object& o, const std::string& name,
-                                                 const std::string& path)
-{
-    return field_text(o, name, path);
 }
 
 std::vector<charge_item> items_field(const json::object& o, const std::string& set_name)

@@ -22,6 +22,9 @@
 
 namespace netflix_charges::http::detail {
 
+// ASCII case-insensitive equality, as HTTP compares header names and auth schemes.
+bool iequals(std::string_view a, std::string_view b);
+
 // The path a route is looked up by: repeated slashes are one, and a trailing slash is
 // dropped (`netflix/charges/list/`, `v2//netflix`). Returns `encoded_path` itself when it
 // needs neither, else a view of `storage`.
