@@ -458,6 +458,50 @@ TEST_CASE_METHOD(fixture, "paths and methods outside the API answer 404 and 405 
     CHECK(call("HEAD", "/healthz").status == 200);
 }
 
+namespace {
+
+// A store whose writes fail as a broken disk does, with a detail that must not reach clients.
+struct failing_store : charge_store {
+    void write(const operator_id&, const batch_keys&, const write_planner&) override
+    {
+        throw error{errc::storage_failure, "", "/var/lib/secret/charges.db: disk I/O error"};
+    }
+    std::optional<charge> find_by_number(const operator_id&, const std::string&) override { return std::nullopt; }
+    std::optional<charge> find_by_reference(const operator_id&, const std::string&) override { return std::nullopt; }
+    std::vector<charge> list_unacknowledged(const operator_id&, status_class, std::size_t, std::size_t) override
+    {
+        return {};
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a storage fault answers the code's description; its detail goes to the log only", "[http][errors]")
+{
+    failing_store store;
+    memory_store credentials;
+    charges_service service{store};
+    jwt_authenticator auth{credentials, fixture::auth_options()};
+    auth.add_user(operator_id{"ps_dev"}, "billing", "", "correct horse");
+    const auto token = auth.login("billing", "correct horse", "ps_dev", std::nullopt).token;
+    for (const auto mode : {http::error_mode::compatible, http::error_mode::strict}) {
+        std::vector<std::string> logged;
+        http::handler_options options;
+        options.errors = mode;
+        options.log = [&](log_level, std::string_view line) { logged.emplace_back(line); };
+        const http::handler api{service, auth, options};
+        const auto r = api({"POST", base + "netflix/charges/acknowledge", {},
+                            R"({"token":")" + token + R"(","acknowledged_charges_set":[{"number":"I1","billing_system_customer_identifier":"c"}]})"});
+        CHECK(r.status == (mode == http::error_mode::strict ? 503 : 200));
+        CHECK(status_code(r) == "STORAGE_FAILURE");
+        CHECK(status_message(r) == "The store failed; nothing was changed");
+        CHECK(r.body.find("secret") == std::string::npos);
+        bool detail_logged = false;
+        for (const auto& line : logged) detail_logged = detail_logged || line.find("disk I/O error") != std::string::npos;
+        CHECK(detail_logged);
+    }
+}
+
 TEST_CASE("transport errors are envelopes with their real status", "[http][errors]")
 {
     for (int status : {400, 404, 405, 408, 413, 431, 503, 502}) {

@@ -338,9 +338,13 @@ response handler::impl::error_envelope(const error& e, const route& where) const
 {
     const auto code = e.code_value();
     const bool strict = options.errors == error_mode::strict;
+    // A storage fault's or a bug's detail (a file name, a database's words) is for the log only.
+    const bool internal = code == errc::storage_failure || code == errc::internal_error;
+    if (internal && options.log) options.log(log_level::error, std::string{where.path} + ": " + e.what());
     auto answer = json_response(strict ? strict_status(code) : 200,
                                 envelope("{}", wire_code(code), description(code),
-                                         error_sentence(wire_subject(e, where.item_set), e)));
+                                         internal ? std::string{description(code)}
+                                                  : error_sentence(wire_subject(e, where.item_set), e)));
     if (answer.status == 401)  // RFC 9110 section 15.5.2: a 401 names the scheme it wants
         answer.headers.emplace_back("WWW-Authenticate", where.run == &impl::login_with_key
                                                             ? R"(Basic realm="netflix_charges")"
@@ -377,8 +381,7 @@ response handler::impl::answer(const request& r, std::string_view& route_label) 
         } catch (const error& e) {
             return error_envelope(e, candidate);
         } catch (const std::exception& e) {
-            if (options.log) options.log(log_level::error, std::string{"internal error on "} + candidate.path + ": " + e.what());
-            return error_envelope(error{errc::internal_error, ""}, candidate);
+            return error_envelope(error{errc::internal_error, "", e.what()}, candidate);
         }
     }
     if (allowed.empty()) return transport_error(404);
