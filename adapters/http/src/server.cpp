@@ -97,7 +97,7 @@ private:
         parser_->body_limit(state_->options.body_limit);
         parser_->header_limit(static_cast<std::uint32_t>(state_->options.header_limit));
         // Pipelined bytes already in the buffer start the next request at once.
-        if (buffer_.size() > 0) return read_head();
+        if (buffer_.size() > 0) return parse_arrived();
         waiting_for_request_ = true;
         set_deadline(state_->options.idle_timeout);
         stream_.async_read_some(buffer_.prepare(std::min<std::size_t>(buffer_.max_size(), 64 * 1024)),
@@ -105,13 +105,25 @@ private:
                                     self->buffer_.commit(bytes);
                                     self->waiting_for_request_ = false;
                                     if (ec) return self->close();  // idle timeout, the peer left, stop()
-                                    self->read_head();
+                                    self->parse_arrived();
                                 });
+    }
+
+    // What has arrived is usually the whole request: it is parsed here, and Beast's reads carry
+    // on only when the parser needs more.
+    void parse_arrived()
+    {
+        set_deadline(state_->options.read_timeout);
+        parser_->eager(true);  // the body too, when it is there
+        beast::error_code ec;
+        buffer_.consume(parser_->put(buffer_.data(), ec));
+        if (ec == bhttp::error::need_more) return parser_->is_header_done() ? on_head() : read_head();
+        if (ec) return refuse(ec);
+        on_head();
     }
 
     void read_head()
     {
-        set_deadline(state_->options.read_timeout);
         bhttp::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
             if (ec) return self->refuse(ec);
             self->on_head();
