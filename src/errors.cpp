@@ -44,21 +44,12 @@ public:
     std::string message(int value) const override { return std::string{description(static_cast<errc>(value))}; }
 };
 
-// The subject in the C++ API's words: the charge, or the field of the item, or the field.
-std::string cpp_subject(const error_subject& s)
-{
-    if (!s.charge_number.empty()) return "charge " + s.charge_number;
-    if (!s.item) return s.field;
-    std::string path = "items[" + std::to_string(*s.item) + "]";
-    return s.field.empty() || s.field == "items" ? path : path + "." + s.field;
-}
-
 // The detail given, or else the words that follow a subject; without a subject, the code's
 // description is the whole sentence.
 std::string full_detail(errc code, const error_subject& subject, std::string detail)
 {
     if (!detail.empty()) return detail;
-    if (cpp_subject(subject).empty()) return std::string{description(code)};
+    if (subject_words(subject, "items").empty()) return std::string{description(code)};
     switch (code) {
     case errc::missing_parameter: return "is missing";
     case errc::too_many_items: return "has too many items";
@@ -96,7 +87,7 @@ std::string_view wire_code(errc e) noexcept { return text_of(e).wire_code; }
 std::string_view description(errc e) noexcept { return text_of(e).description; }
 
 error::error(errc code, error_subject subject, std::string detail)
-    : std::system_error(make_error_code(code), sentence(cpp_subject(subject), full_detail(code, subject, detail))),
+    : std::system_error(make_error_code(code), sentence(subject_words(subject, "items"), full_detail(code, subject, detail))),
       subject_(std::move(subject)), detail_(full_detail(code, subject_, std::move(detail)))
 {
 }
@@ -104,6 +95,14 @@ error::error(errc code, error_subject subject, std::string detail)
 error::error(errc code, std::string field, std::string detail)
     : error(code, error_subject{std::move(field), std::nullopt, {}}, std::move(detail))
 {
+}
+
+std::string subject_words(const error_subject& s, std::string_view items)
+{
+    if (!s.charge_number.empty()) return "charge " + s.charge_number;
+    if (!s.item) return s.field == "items" ? std::string{items} : s.field;
+    std::string path = std::string{items} + "[" + std::to_string(*s.item) + "]";
+    return s.field.empty() || s.field == "items" ? path : path + "." + s.field;
 }
 
 std::string error_sentence(std::string_view subject, const error& e) { return sentence(subject, e.detail()); }

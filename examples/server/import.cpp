@@ -58,8 +58,11 @@ int import_file(const std::string& db, const std::string& org, const std::string
         return 0;
     } catch (const nc::error& e) {
         if (e.code_value() == nc::errc::storage_failure) throw;
-        // The error names the charge; say which line it was on.
-        const auto at = line_of.find(e.charge_number());
+        // The error names the charge, or its place in the file; say which line it was on.
+        const auto number = !e.charge_number().empty() ? e.charge_number()
+                            : e.item() && *e.item() < charges.size() ? charges[*e.item()].details.number
+                                                                       : std::string{};
+        const auto at = line_of.find(number);
         std::cerr << file << ':' << (at == line_of.end() ? std::string{"?"} : std::to_string(at->second)) << ": " << e.what()
                   << '\n'
                   << "netflix-charges: nothing was imported\n";

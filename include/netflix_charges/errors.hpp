@@ -92,9 +92,14 @@ private:
     std::string detail_;
 };
 
+// The subject in words, with `items` the name of the list the item is in: "charge I1" when it
+// names a charge, "<items>[3].number" for an item's field, "<items>" for the list as a whole,
+// else the field. The C++ API's list is "items"; the HTTP adapter passes the wire's set name
+// (`acknowledged_charges_set[3].number`).
+NETFLIX_CHARGES_EXPORT std::string subject_words(const error_subject& subject, std::string_view items);
+
 // "<subject> <detail>", or the detail alone when `subject` is empty: the sentence an error
-// makes about the thing it names, in whatever words the caller uses for it (the HTTP adapter
-// passes the wire's path, `acknowledged_charges_set[3].number`).
+// makes about the thing it names, in whatever words the caller uses for it.
 NETFLIX_CHARGES_EXPORT std::string error_sentence(std::string_view subject, const error& e);
 
 }  // namespace netflix_charges

@@ -53,9 +53,9 @@ std::optional<std::int64_t> time_claim(const json::object& o, std::string_view n
     if (v->is_uint64() && v->as_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
         return static_cast<std::int64_t>(v->as_uint64());
     if (v->is_double()) {
+        // Within +-2^53 seconds, where a double is exact and far beyond any real date.
         const double seconds = std::floor(v->as_double());
-        // Within the years a timestamp may have (1970-9999), so the conversion is exact.
-        if (seconds >= 0 && seconds <= 253402300799.0) return static_cast<std::int64_t>(seconds);
+        if (std::fabs(seconds) <= 9007199254740992.0) return static_cast<std::int64_t>(seconds);
         return std::nullopt;
     }
     if (v->is_string()) {

@@ -135,6 +135,15 @@ TEST_CASE_METHOD(fixture, "a Web API key logs in with HTTP Basic auth, as the us
                            {{"Authorization", basic(key.key + ":")}})) == "OK");
     CHECK(status_code(call("GET", base + "authentication/web_api_key/token?unit=2", "",
                            {{"Authorization", basic(key.key + ":")}})) == "INVALID_CREDENTIALS");
+    for (const auto& [header, message] : std::vector<std::pair<std::string, std::string>>{
+             {"Basic abcde", "Authorization is not valid base64"},
+             {"Basic", "Authorization has an empty user name: put the Web API key there"},
+             {"Digest x", "Authorization must use the Basic scheme"}}) {
+        CAPTURE(header);
+        const auto refused = call("POST", base + "authentication/web_api_key/token", "", {{"Authorization", header}});
+        CHECK(status_code(refused) == "INVALID_CREDENTIALS");
+        CHECK(status_message(refused) == message);
+    }
 }
 
 TEST_CASE_METHOD(fixture, "release makes a token stop working at once", "[http][auth]")
@@ -453,7 +462,9 @@ TEST_CASE_METHOD(fixture, "paths and methods outside the API answer 404 and 405 
     CHECK(status_message(missing) == "No API method has this path");
     CHECK(*call("POST", base + "netflix/charges/list").header("Allow") == "GET, HEAD");
     CHECK(*call("DELETE", "/healthz").header("Allow") == "GET, HEAD");
-    CHECK(*call("DELETE", base + "authentication/web_api_key/token").header("Allow") == "POST, GET, HEAD");
+    CHECK(*call("DELETE", base + "authentication/web_api_key/token").header("Allow") == "POST, GET");
+    // HEAD never issues a token.
+    CHECK(call("HEAD", base + "authentication/web_api_key/token").status == 405);
     // HEAD is answered as GET (the server leaves the body out).
     CHECK(call("HEAD", "/healthz").status == 200);
 }

@@ -186,6 +186,40 @@ TEST_CASE_METHOD(fixture, "Expect: 100-continue is answered at once, and not whe
     CHECK(big.closed_by_server());
 }
 
+TEST_CASE_METHOD(fixture, "a refusal answers in the request's version, and without a body to HEAD", "[http][server]")
+{
+    running_server s{*api, {}};
+    raw_connection head{s.port()};
+    head.send("HEAD /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n");
+    const auto refused = head.read_response(std::chrono::seconds{2}, true);
+    REQUIRE(refused);
+    CHECK(refused->status == 400);
+    CHECK(head.closed_by_server());  // and no body bytes came before the end
+    raw_connection old{s.port()};
+    old.send("POST /healthz HTTP/1.0\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx");
+    const auto r = old.read_response();
+    REQUIRE(r);
+    CHECK(r->headers.rfind("HTTP/1.0 400", 0) == 0);
+}
+
+TEST_CASE_METHOD(fixture, "empty lines before a request are skipped, as RFC 9112 asks", "[http][server]")
+{
+    running_server s{*api, {}};
+    raw_connection c{s.port()};
+    c.send("\r\n" + get_request("/healthz") + "\r\n\r\n" + get_request("/healthz"));
+    for (int i = 0; i < 2; ++i) {
+        const auto r = c.read_response();
+        REQUIRE(r);
+        CHECK(r->status == 200);
+    }
+    c.send("\r\n");  // a CRLF after the last request, alone: the connection waits for the next one
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    c.send(get_request("/healthz"));
+    const auto r = c.read_response();
+    REQUIRE(r);
+    CHECK(r->status == 200);
+}
+
 TEST_CASE_METHOD(fixture, "HTTP/1.0 clients: closed after the answer unless they ask for keep-alive", "[http][server]")
 {
     running_server s{*api, {}};

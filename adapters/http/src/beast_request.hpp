@@ -6,9 +6,11 @@
 
 #include <netflix_charges/http/handler.hpp>
 
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,21 +27,26 @@ template <typename Fields>
 std::optional<std::string> ambiguous_length(const boost::beast::http::header<true, Fields>& head)
 {
     namespace bhttp = boost::beast::http;
-    if (head.find(bhttp::field::transfer_encoding) == head.end()) return std::nullopt;
-    std::string codings;  // of every Transfer-Encoding field, in order
-    const auto fields = head.equal_range(bhttp::field::transfer_encoding);
-    for (auto field = fields.first; field != fields.second; ++field) {
-        if (!codings.empty()) codings += ',';
-        codings.append(field->value().data(), field->value().size());
-    }
+    // RFC 9110 section 8.6 lets a recipient take a list of equal lengths; a proxy in front may
+    // not, so only one plain Content-Length is taken.
+    const auto lengths = head.equal_range(bhttp::field::content_length);
+    if (lengths.first != lengths.second &&
+        (std::next(lengths.first) != lengths.second || lengths.first->value().find(',') != boost::beast::string_view::npos))
+        return "A request may carry one Content-Length, of one value";
+    const auto codings = head.equal_range(bhttp::field::transfer_encoding);
+    if (codings.first == codings.second) return std::nullopt;
     if (head.version() < 11) return "Transfer-Encoding is not allowed in an HTTP/1.0 request";
-    if (head.find(bhttp::field::content_length) != head.end())
-        return "A request may not carry both Transfer-Encoding and Content-Length";
-    std::string normalised;  // the codings, lower case, without blanks
-    for (char c : codings)
-        if (c != ' ' && c != '\t') normalised += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    if (normalised != "chunked")
-        return "Transfer-Encoding " + codings.substr(0, 64) + " is not accepted: the only coding is chunked";
+    if (lengths.first != lengths.second) return "A request may not carry both Transfer-Encoding and Content-Length";
+    std::string given;  // every Transfer-Encoding field's codings, in order
+    for (auto field = codings.first; field != codings.second; ++field) {
+        if (!given.empty()) given += ',';
+        given.append(field->value().data(), field->value().size());
+    }
+    std::string without_blanks;
+    for (char c : given)
+        if (c != ' ' && c != '\t') without_blanks += c;
+    if (!boost::beast::iequals(without_blanks, "chunked"))
+        return "Transfer-Encoding " + given.substr(0, 64) + " is not accepted: the only coding is chunked";
     return std::nullopt;
 }
 

@@ -7,10 +7,10 @@
 #include "metrics.hpp"
 #include "request_reading.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <limits>
@@ -25,7 +25,7 @@ namespace {
 const std::string* find_header(const std::vector<std::pair<std::string, std::string>>& headers, std::string_view name)
 {
     for (const auto& [key, value] : headers)
-        if (iequals(key, name)) return &value;
+        if (boost::beast::iequals(key, name)) return &value;
     return nullptr;
 }
 
@@ -211,32 +211,9 @@ struct handler::impl {
         listing.charge_status = *cls;
         listing.offset = integer_parameter(p, "offset", 0, std::numeric_limits<std::int64_t>::max());
         auto fields = charge_fields();
-        if (const auto names = optional_parameter(p, "fields_set")) fields = requested_fields(*names);
+        if (const auto names = optional_parameter(p, "fields_set")) fields = field_list(*names);
 
         return json_response(200, list_answer(service.list_shared(who, listing), std::move(fields)));
-    }
-
-    // `fields_set`: comma-separated wire names, each known, in the order given; empty names
-    // (`number,,amount`) are skipped.
-    static std::vector<charge_field> requested_fields(std::string_view text)
-    {
-        std::vector<charge_field> fields;
-        while (!text.empty()) {
-            const auto comma = text.find(',');
-            auto name = text.substr(0, comma);
-            while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
-            while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
-            if (!name.empty()) {
-                const auto field = parse_charge_field(name);
-                if (!field)
-                    throw error{errc::invalid_parameter, "fields_set",
-                                "names an unknown field, " + std::string{name.substr(0, 64)}};
-                if (std::find(fields.begin(), fields.end(), *field) == fields.end()) fields.push_back(*field);
-            }
-            text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
-        }
-        if (fields.empty()) throw error{errc::invalid_parameter, "fields_set", "names no field"};
-        return fields;
     }
 
     using batch_call = batch_result (charges_service::*)(const identity&, const std::vector<charge_item>&);
@@ -277,7 +254,8 @@ struct handler::impl {
     }
 };
 
-// Every route, in one place. HEAD is taken wherever GET is (the server sends no body).
+// Every route, in one place. HEAD is taken by the GET routes that change nothing (the server
+// sends no body).
 const handler::impl::route handler::impl::table[11] = {
     {"GET", "/healthz", nullptr, &impl::healthz},
     {"GET", "/readyz", nullptr, &impl::readyz},
@@ -315,25 +293,6 @@ response handler::transport_error(int status, std::string_view message)
                                           message.empty() ? "The request could not be served" : message));
 }
 
-namespace {
-
-// The subject of a core error in the wire's words: a batch item's field is
-// `<item_set>[i].<field>`, the items as a whole are `<item_set>`.
-std::string wire_subject(const error& e, const char* item_set)
-{
-    if (item_set != nullptr) {
-        if (e.item()) {
-            std::string path = std::string{item_set} + "[" + std::to_string(*e.item()) + "]";
-            return e.field().empty() ? path : path + "." + e.field();
-        }
-        if (e.field() == "items") return item_set;
-    }
-    if (!e.charge_number().empty()) return "charge " + e.charge_number();
-    return e.field();
-}
-
-}  // namespace
-
 response handler::impl::error_envelope(const error& e, const route& where) const
 {
     const auto code = e.code_value();
@@ -344,7 +303,7 @@ response handler::impl::error_envelope(const error& e, const route& where) const
     auto answer = json_response(strict ? strict_status(code) : 200,
                                 envelope("{}", wire_code(code), description(code),
                                          internal ? std::string{description(code)}
-                                                  : error_sentence(wire_subject(e, where.item_set), e)));
+                                                  : error_sentence(subject_words(e.subject(), where.item_set ? where.item_set : "items"), e)));
     if (answer.status == 401)  // RFC 9110 section 15.5.2: a 401 names the scheme it wants
         answer.headers.emplace_back("WWW-Authenticate", where.run == &impl::login_with_key
                                                             ? R"(Basic realm="netflix_charges")"
@@ -363,16 +322,20 @@ response handler::impl::answer(const request& r, std::string_view& route_label) 
     if (!http_target) return transport_error(400, "The request target is not a valid path and query");
     std::string storage;
     const std::string_view path = route_path(target->encoded_path(), storage);
-    const std::string_view method = r.method == "HEAD" ? std::string_view{"GET"} : std::string_view{r.method};
+    // HEAD is answered as GET is, by every GET route that changes nothing (the key login issues a token).
+    const auto takes_head = [](const route& candidate) {
+        return candidate.method == std::string_view{"GET"} && candidate.run != &impl::login_with_key;
+    };
+    const bool head = r.method == "HEAD";
 
     std::string allowed;
     for (std::size_t i = 0; i < std::size(table); ++i) {
         const auto& candidate = table[i];
         if (full_paths[i] != path) continue;
-        if (candidate.method != method) {
+        if (head ? !takes_head(candidate) : candidate.method != r.method) {
             if (!allowed.empty()) allowed += ", ";
             allowed += candidate.method;
-            if (candidate.method == std::string_view{"GET"}) allowed += ", HEAD";
+            if (takes_head(candidate)) allowed += ", HEAD";
             continue;
         }
         route_label = candidate.path;

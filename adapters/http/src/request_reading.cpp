@@ -3,11 +3,11 @@
 #include <netflix_charges/errors.hpp>
 #include <netflix_charges/limits.hpp>
 
+#include <boost/beast/core/string.hpp>
 #include <boost/json/parse.hpp>
 #include <openssl/evp.h>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 
 namespace netflix_charges::http::detail {
@@ -25,13 +25,13 @@ std::string_view trim(std::string_view s)
     return s;
 }
 
-// The credentials after an `Authorization` scheme (in any case, then one or more blanks), or
-// nothing when the header has another scheme.
+// The credentials after an `Authorization` scheme (in any case, then blanks; empty when
+// nothing follows), or nothing when the header has another scheme.
 std::optional<std::string_view> credentials(std::string_view value, std::string_view scheme)
 {
     value = trim(value);
-    if (value.size() <= scheme.size() || !iequals(value.substr(0, scheme.size()), scheme) ||
-        !is_blank(value[scheme.size()]))
+    if (value.size() < scheme.size() || !boost::beast::iequals(value.substr(0, scheme.size()), scheme) ||
+        (value.size() > scheme.size() && !is_blank(value[scheme.size()])))
         return std::nullopt;
     return trim(value.substr(scheme.size()));
 }
@@ -62,13 +62,6 @@ const char* json_kind(const json::value& v)
 
 }  // namespace
 
-bool iequals(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 std::optional<std::string> optional_string_field(const json::object& o, const std::string& name,
                                                  const std::string& path)
 {
@@ -80,6 +73,24 @@ std::optional<std::string> optional_string_field(const json::object& o, const st
         throw error{errc::invalid_parameter, path, std::string{"must be a string, not "} + json_kind(*value)};
     if (value->as_string().empty()) return std::nullopt;
     return std::string{value->as_string()};
+}
+
+std::vector<charge_field> field_list(std::string_view text)
+{
+    std::vector<charge_field> fields;
+    while (!text.empty()) {
+        const auto comma = text.find(',');
+        const auto name = trim(text.substr(0, comma));
+        if (!name.empty()) {
+            const auto field = parse_charge_field(name);
+            if (!field)
+                throw error{errc::invalid_parameter, "fields_set", "names an unknown field, " + std::string{name.substr(0, 64)}};
+            if (std::find(fields.begin(), fields.end(), *field) == fields.end()) fields.push_back(*field);
+        }
+        text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+    }
+    if (fields.empty()) throw error{errc::invalid_parameter, "fields_set", "names no field"};
+    return fields;
 }
 
 std::string_view route_path(std::string_view encoded_path, std::string& storage)
@@ -101,7 +112,7 @@ parameters query_parameters(const boost::urls::params_encoded_view& encoded)
         auto value = param.has_value ? decoded(param.value) : std::string{};
         const auto [it, inserted] = result.try_emplace(decoded(param.key), std::move(value));
         if (!inserted && it->second != value)
-            throw error{errc::invalid_parameter, it->first, "is given twice, with different values"};
+            throw error{errc::invalid_parameter, it->first.substr(0, 64), "is given twice, with different values"};
     }
     return result;
 }
@@ -213,6 +224,7 @@ std::optional<std::string> basic_user(const request& r)
     std::string encoded{*given};
     if (encoded.empty()) return std::string{};
     if (encoded.size() > 1024) throw error{errc::invalid_credentials, "Authorization", "is too long"};
+    if (encoded.size() % 4 == 1) throw error{errc::invalid_credentials, "Authorization", "is not valid base64"};
     encoded.append((4 - encoded.size() % 4) % 4, '=');  // some clients leave the padding out
     std::string text(encoded.size() / 4 * 3, '\0');
     const int length = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(text.data()),

@@ -10,6 +10,8 @@
 #include <netflix_charges/http/handler.hpp>
 #include <netflix_charges/operations.hpp>
 
+#include "json_text.hpp"
+
 #include <boost/json/object.hpp>
 #include <boost/url/params_encoded_view.hpp>
 
@@ -21,9 +23,6 @@
 #include <vector>
 
 namespace netflix_charges::http::detail {
-
-// ASCII case-insensitive equality, as HTTP compares header names and auth schemes.
-bool iequals(std::string_view a, std::string_view b);
 
 // The path a route is looked up by: repeated slashes are one, and a trailing slash is
 // dropped (`netflix/charges/list/`, `v2//netflix`). Returns `encoded_path` itself when it
@@ -43,6 +42,10 @@ std::size_t integer_parameter(const parameters& p, const std::string& name, std:
 std::string text_parameter(const parameters& p, const std::string& name);
 // An optional parameter: absent and empty are the same.
 std::optional<std::string> optional_parameter(const parameters& p, const std::string& name);
+
+// `fields_set`: comma-separated wire names of charge fields, each known, in the order given,
+// once each; empty names (`number,,amount`) and blanks around names are skipped.
+std::vector<charge_field> field_list(std::string_view text);
 
 // The body as a JSON object, whatever its Content-Type says (a UTF-8 byte order mark is
 // skipped); an empty body is an empty object when `optional`. Anything else is

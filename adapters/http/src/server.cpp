@@ -92,12 +92,18 @@ private:
     // (head and body) has the read timeout, so a head that stalls gets its 408 in time.
     void read_request()
     {
-        if (state_->stopping) return close();
+        // The last answer promised keep-alive: close as after any last answer.
+        if (state_->stopping) return linger_then_close();
         parser_.emplace();
         parser_->body_limit(state_->options.body_limit);
         parser_->header_limit(static_cast<std::uint32_t>(state_->options.header_limit));
         // Pipelined bytes already in the buffer start the next request at once.
         if (buffer_.size() > 0) return parse_arrived();
+        wait_for_request();
+    }
+
+    void wait_for_request()
+    {
         waiting_for_request_ = true;
         set_deadline(state_->options.idle_timeout);
         stream_.async_read_some(buffer_.prepare(std::min<std::size_t>(buffer_.max_size(), 64 * 1024)),
@@ -110,9 +116,13 @@ private:
     }
 
     // What has arrived is usually the whole request: it is parsed here, and Beast's reads carry
-    // on only when the parser needs more.
+    // on only when the parser needs more. Empty lines before a request are skipped (RFC 9112
+    // section 2.2: some clients send a CRLF after a body).
     void parse_arrived()
     {
+        while (buffer_.size() >= 2 && std::string_view{static_cast<const char*>(buffer_.data().data()), 2} == "\r\n")
+            buffer_.consume(2);
+        if (buffer_.size() == 0) return wait_for_request();
         set_deadline(state_->options.read_timeout);
         parser_->eager(true);  // the body too, when it is there
         beast::error_code ec;
@@ -158,7 +168,8 @@ private:
         });
     }
 
-    // A request that could not be read whole: its answer, and the connection is closed.
+    // A request that could not be read whole: its answer, and the connection is closed. Errors
+    // of the socket itself (the peer left, stop()) have nobody to answer.
     void refuse(beast::error_code ec)
     {
         if (ec == asio::error::operation_aborted && timed_out_) return answer_and_close(handler::transport_error(408));
@@ -168,10 +179,9 @@ private:
         if (ec == bhttp::error::header_limit)
             return answer_and_close(handler::transport_error(
                 431, "The request head is larger than " + std::to_string(state_->options.header_limit) + " bytes"));
-        if (ec == asio::error::operation_aborted || ec == asio::error::connection_reset || ec == asio::error::eof ||
-            ec == bhttp::error::end_of_stream)
-            return close();  // stop(), or the peer left: nobody to answer
-        if (ec == bhttp::error::partial_message) return close();  // the peer closed mid-request
+        if (ec.category() != bhttp::make_error_code(bhttp::error::bad_target).category() ||
+            ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message)
+            return close();
         answer_and_close(handler::transport_error(400, "The request is not valid HTTP: " + ec.message()));
     }
 
@@ -210,7 +220,13 @@ public:
     }
 
 private:
-    void answer_and_close(response answer) { write(std::move(answer), false, 11, false); }
+    // In the request's version, and without a body for HEAD, once its head has been read.
+    void answer_and_close(response answer)
+    {
+        const bool known = parser_ && parser_->is_header_done();
+        write(std::move(answer), false, known ? parser_->get().version() : 11,
+              known && parser_->get().method() == bhttp::verb::head);
+    }
 
     // An answer to HEAD has the headers of the GET answer, Content-Length included, and no body.
     void write(response answer, bool keep_alive, unsigned version, bool head_only)
