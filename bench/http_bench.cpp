@@ -1,7 +1,8 @@
 // HTTP benchmarks: requests per second and p99 latency of list (50 charges) and acknowledge
 // (50 items) through the netflix_charges server on SQLite, against a bare Beast server that
 // answers constant bodies of the same sizes; same load generator (wrk), connections and
-// threads, same run. Prints `ratio <name> <value>` lines and the server's resident memory.
+// threads, same run; and sequential pages deep in the backlog against pages near its start.
+// Prints `ratio <name> <value>` lines and the server's resident memory.
 #include <netflix_charges/http/handler.hpp>
 #include <netflix_charges/http/server.hpp>
 #include <netflix_charges/jwt_authenticator.hpp>
@@ -250,6 +251,28 @@ end
     };
     const auto [list_ours, list_bare] = median_of(ours + list_path, baseline + list_path, "", rounds);
     const long rss = resident_kib();  // after reading from the 1M-charge database
+
+    // Paging as CRM.COM documents it: each request the next page (offset + 50) of a window of
+    // 200 pages, near offset 0 and near the end of the backlog. The window is larger than any
+    // cache of pages, so a page is read, not remembered.
+    auto paging_script = [&](std::size_t first_offset, const char* name) {
+        const auto path = folder + "/" + name + ".lua";
+        write_file(path, R"(
+local counter = 0
+local threads = 0
+function setup(thread) thread:set("id", threads); threads = threads + 1 end
+function request()
+  local page = (counter * 2 + id) % 200
+  counter = counter + 1
+  return wrk.format("GET", "/crmapi/rest/v2/netflix/charges/list?token=)" + token +
+                               R"(&number_of_results=50&charge_status=NOT_PROCESSED&offset=" .. ()" +
+                               std::to_string(first_offset) + R"( + page * 50))
+end
+)");
+        return wrk(ours, path, connections, seconds);
+    };
+    const auto first_pages = paging_script(0, "first_pages");
+    const auto deep_pages = paging_script(charges > 10000 ? charges - 10000 : 0, "deep_pages");
     const auto [ack_ours, ack_bare] = median_of(ours, baseline, ack_script, 1);
 
     std::printf("list 50:        ours %.0f req/s p99 %.2f ms %.1f us CPU/req; bare Beast %.0f req/s p99 %.2f ms %.1f us CPU/req\n",
@@ -263,6 +286,11 @@ end
     std::printf("ratio acknowledge_vs_bare_beast %.3f\n", ack_ours.requests_per_second / ack_bare.requests_per_second);
     std::printf("ratio list_p99_vs_bare_beast %.3f\n", list_ours.p99_ms / list_bare.p99_ms);
     std::printf("ratio list_cpu_per_request_vs_bare_beast %.3f\n", list_ours.server_cpu_us / list_bare.server_cpu_us);
+    std::printf("sequential pages: near offset 0 %.0f req/s p99 %.2f ms; the last 10,000 of %zu %.0f req/s p99 %.2f ms\n",
+                first_pages.requests_per_second, first_pages.p99_ms, charges, deep_pages.requests_per_second,
+                deep_pages.p99_ms);
+    // A cost per page: how much longer a deep page takes than a first one (target <= 2).
+    std::printf("ratio list_deep_vs_first %.3f\n", first_pages.requests_per_second / deep_pages.requests_per_second);
 
     server.stop();
     runner.join();
