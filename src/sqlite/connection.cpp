@@ -177,6 +177,13 @@ std::string list_unacknowledged_sql()
                           "ORDER BY c.received_on, c.number LIMIT ?3 OFFSET ?4");
 }
 
+// Rows after the anchor's key (?5, ?6), in list order: the index seeks to it.
+std::string list_unacknowledged_after_sql()
+{
+    return select_charges("FROM charges c WHERE c.operator_id = ?1 AND c.processed = ?2 AND c.acknowledged_on IS NULL "
+                          "AND (c.received_on, c.number) > (?5, ?6) ORDER BY c.received_on, c.number LIMIT ?3 OFFSET ?4");
+}
+
 SQLite::Database open_database(const std::string& path, const sqlite_options& options)
 {
     SQLite::Database db{path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
@@ -211,6 +218,7 @@ connection::connection(const std::string& path, const sqlite_options& options)
       charge_by_reference_(db_, select_charges("FROM reference_numbers r JOIN charges c ON c.id = r.charge_id "
                                                "WHERE r.operator_id = ?1 AND r.reference_number = ?2")),
       list_unacknowledged_(db_, list_unacknowledged_sql()),
+      list_unacknowledged_after_(db_, list_unacknowledged_after_sql()),
       is_token_revoked_(db_, "SELECT 1 FROM revoked_tokens WHERE jti = ?1"),
       data_version_(db_, "PRAGMA data_version")
 {
@@ -322,13 +330,31 @@ shared_charge_page connection::list_unacknowledged(std::int64_t operator_row, st
     validate_cache();
     const list_page_key key{operator_row, cls == status_class::processed, offset, limit};
     if (auto page = cache_.page(key)) return page;
-    statement_use use{list_unacknowledged_};
+    // From the nearest anchor before the offset when there is one: only the rows between it and
+    // the offset are stepped over, not the whole list before. Without one, the row before the
+    // page is read too and becomes an anchor, so that the page's next reader starts there.
+    const auto anchor = cache_.anchor_before(operator_row, key.processed, offset);
+    const bool read_row_before = !anchor && offset > 0;
+    statement_use use{anchor ? list_unacknowledged_after_ : list_unacknowledged_};
     use->bind(1, operator_row);
     use->bind(2, key.processed ? 1 : 0);
-    use->bind(3, limit);
-    use->bind(4, offset);
+    use->bind(3, read_row_before ? limit + 1 : limit);
+    use->bind(4, anchor ? offset - anchor->offset - 1 : read_row_before ? offset - 1 : offset);
+    if (anchor) {
+        use->bind(5, anchor->key.received_on);
+        use->bindNoCopy(6, anchor->key.number);
+    }
     std::vector<charge> found;
     while (use->executeStep()) found.push_back(read_charge(*use));
+    const auto remember = [&](std::int64_t at, const charge& c) {
+        cache_.remember_anchor(operator_row, key.processed,
+                               {at, {static_cast<std::int64_t>(c.received_on.time_since_epoch().count()), c.number}});
+    };
+    if (read_row_before && !found.empty()) {
+        remember(offset - 1, found.front());
+        found.erase(found.begin());
+    }
+    if (!found.empty()) remember(offset + static_cast<std::int64_t>(found.size()) - 1, found.back());  // the next page starts after it
     auto page = std::make_shared<const std::vector<charge>>(std::move(found));
     cache_.remember_page(key, page);
     return page;

@@ -70,6 +70,7 @@ private:
     SQLite::Statement charge_by_number_;
     SQLite::Statement charge_by_reference_;
     SQLite::Statement list_unacknowledged_;
+    SQLite::Statement list_unacknowledged_after_;
     SQLite::Statement is_token_revoked_;
     SQLite::Statement data_version_;
     std::optional<wal_index_watch> wal_index_;  // once the connection has mapped its WAL index
@@ -82,8 +83,10 @@ private:
     std::int64_t read_data_version();
 };
 
-// The list query (for a test that checks its plan is a range scan of the list index).
+// The list queries, from the start and from an anchor (for a test that checks their plans are
+// range scans of the list index).
 NETFLIX_CHARGES_SQLITE_EXPORT std::string list_unacknowledged_sql();
+NETFLIX_CHARGES_SQLITE_EXPORT std::string list_unacknowledged_after_sql();
 
 // Opens `path` (creating it when absent) with the store's pragmas, ready for statements.
 SQLite::Database open_database(const std::string& path, const sqlite_options& options);

@@ -2,7 +2,10 @@
 
 // What one connection has read and may answer again without asking SQLite, for as long as the
 // database has not changed since. A billing system polls the same list page and presents the
-// same token over and over; between two changes, the answers are the same.
+// same token over and over; between two changes, the answers are the same. And it pages
+// through a backlog: where each page it was given ended is remembered (an anchor: the key of
+// the row at that position), so that the next page starts there instead of stepping over every
+// row before it.
 //
 // Validity: before every cached read the connection reads the database's state: the header of
 // its WAL index (wal_index_watch.hpp), or else `PRAGMA data_version`. Either changes whenever
@@ -18,10 +21,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -51,11 +56,24 @@ struct list_page_key_hash {
     }
 };
 
+// A row's place in the list order: (received_on, number).
+struct list_position {
+    std::int64_t received_on = 0;
+    std::string number;
+};
+
+// A list's anchor: the row at `offset` (0-based) of the list has `key`.
+struct list_anchor {
+    std::int64_t offset = 0;
+    list_position key;
+};
+
 class read_cache {
 public:
     // Bounds on what one connection keeps (a page holds at most max_batch_items charges).
     static constexpr std::size_t max_pages = 64;
     static constexpr std::size_t max_unrevoked_tokens = 4096;
+    static constexpr std::size_t max_anchors = 1024;
 
     // What a connection reads of the database's state: a WAL index header or a data_version.
     using database_state = std::variant<wal_index_header, std::int64_t>;
@@ -71,6 +89,7 @@ public:
     {
         pages_.clear();
         unrevoked_tokens_.clear();
+        anchors_.clear();
     }
 
     // The page as cached (the same object each time), or null.
@@ -86,6 +105,27 @@ public:
         pages_.insert_or_assign(key, std::move(page));
     }
 
+    // The anchor of the list (`operator_row`, `processed`) nearest before `offset`, if any.
+    std::optional<list_anchor> anchor_before(std::int64_t operator_row, bool processed, std::int64_t offset) const
+    {
+        const auto list = anchors_.find({operator_row, processed});
+        if (list == anchors_.end() || offset == 0) return std::nullopt;
+        auto it = list->second.upper_bound(offset - 1);
+        if (it == list->second.begin()) return std::nullopt;
+        --it;
+        return list_anchor{it->first, it->second};
+    }
+
+    void remember_anchor(std::int64_t operator_row, bool processed, list_anchor anchor)
+    {
+        if (anchor_count_ >= max_anchors) {
+            anchors_.clear();
+            anchor_count_ = 0;
+        }
+        if (anchors_[{operator_row, processed}].insert_or_assign(anchor.offset, std::move(anchor.key)).second)
+            ++anchor_count_;
+    }
+
     bool known_unrevoked(const std::string& jti) const { return unrevoked_tokens_.count(jti) != 0; }
 
     void remember_unrevoked(const std::string& jti)
@@ -98,6 +138,8 @@ private:
     std::optional<database_state> state_;
     std::unordered_map<list_page_key, shared_charge_page, list_page_key_hash> pages_;
     std::unordered_set<std::string> unrevoked_tokens_;
+    std::map<std::pair<std::int64_t, bool>, std::map<std::int64_t, list_position>> anchors_;  // by list, by offset
+    std::size_t anchor_count_ = 0;
 };
 
 }  // namespace netflix_charges::sqlite_detail
