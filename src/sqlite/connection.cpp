@@ -331,15 +331,16 @@ shared_charge_page connection::list_unacknowledged(std::int64_t operator_row, st
     const list_page_key key{operator_row, cls == status_class::processed, offset, limit};
     if (auto page = cache_.page(key)) return page;
     // From the nearest anchor before the offset when there is one: only the rows between it and
-    // the offset are stepped over, not the whole list before. Without one, the row before the
-    // page is read too and becomes an anchor, so that the page's next reader starts there.
+    // the offset are stepped over, not the whole list before. When that is more than none, the
+    // row before the page is read too and becomes an anchor, so that its next reader starts there.
     const auto anchor = cache_.anchor_before(operator_row, key.processed, offset);
-    const bool read_row_before = !anchor && offset > 0;
+    const std::int64_t start = anchor ? anchor->offset + 1 : 0;  // the position the query starts at
+    const bool read_row_before = offset > start;
     statement_use use{anchor ? list_unacknowledged_after_ : list_unacknowledged_};
     use->bind(1, operator_row);
     use->bind(2, key.processed ? 1 : 0);
     use->bind(3, read_row_before ? limit + 1 : limit);
-    use->bind(4, anchor ? offset - anchor->offset - 1 : read_row_before ? offset - 1 : offset);
+    use->bind(4, offset - start - (read_row_before ? 1 : 0));
     if (anchor) {
         use->bind(5, anchor->key.received_on);
         use->bindNoCopy(6, anchor->key.number);
