@@ -6,6 +6,7 @@
 // client-side wait: a client that sent Expect: 100-continue gets its 100 at once.
 #include "http_fixture.hpp"
 
+#include "base64.hpp"
 #include "raw_http_client.hpp"
 #include "replace_all.hpp"
 #include "running_server.hpp"
@@ -13,13 +14,13 @@
 
 #include <netflix_charges/sqlite_store.hpp>
 
-#include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 #include <chrono>
 #include <thread>
 
 using namespace http_tests;
+using test_support::base64;
 using test_support::raw_connection;
 using test_support::replace_all;
 
@@ -221,15 +222,6 @@ const std::vector<client_shape>& corpus()
          "Postman-Token: 9a3f1c2e-6b7d-4e8f-a1b2-c3d4e5f60718\nHost: {HOST}\nAccept-Encoding: gzip, deflate, br\nConnection: keep-alive\n"},
     };
     return shapes;
-}
-
-std::string base64(const std::string& text)
-{
-    std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
 }
 
 // A JSON object of string members and item arrays, written as the client's encoder writes it.

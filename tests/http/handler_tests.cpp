@@ -1,6 +1,8 @@
 // The HTTP handler without a socket: every route, parameter and error.
 #include "http_fixture.hpp"
 
+#include "base64.hpp"
+
 using namespace http_tests;
 
 TEST_CASE_METHOD(fixture, "seed: acknowledge of a charge issued for another customer answers code 1, byte for byte in shape",
@@ -91,20 +93,7 @@ TEST_CASE_METHOD(fixture, "a Web API key logs in with HTTP Basic auth, as the us
                  "[http][auth]")
 {
     const auto key = auth.create_api_key(op, "1");
-    auto basic = [](const std::string& text) {
-        static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        std::string out;
-        for (std::size_t i = 0; i < text.size(); i += 3) {
-            const auto n = (static_cast<unsigned char>(text[i]) << 16) |
-                           (i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) << 8 : 0) |
-                           (i + 2 < text.size() ? static_cast<unsigned char>(text[i + 2]) : 0);
-            out += alphabet[(n >> 18) & 63];
-            out += alphabet[(n >> 12) & 63];
-            out += i + 1 < text.size() ? alphabet[(n >> 6) & 63] : '=';
-            out += i + 2 < text.size() ? alphabet[n & 63] : '=';
-        }
-        return "Basic " + out;
-    };
+    auto basic = [](const std::string& text) { return "Basic " + test_support::base64(text); };
     const auto r = call("POST", base + "authentication/web_api_key/token", "", {{"Authorization", basic(key.key + ":")}});
     const auto e = envelope_of(r);
     CHECK(e.at("status").at("code") == "OK");

@@ -10,7 +10,6 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/url/parse.hpp>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <limits>

@@ -179,7 +179,7 @@ std::vector<charge_item> items_field(const json::object& o, const std::string& s
     if (!value->is_array())
         throw error{errc::invalid_parameter, set_name, std::string{"must be an array, not "} + json_kind(*value)};
     const auto& array = value->as_array();
-    if (array.empty()) throw error{errc::missing_parameter, set_name, "is empty: at least one item is required"};
+    // More than 50 are refused before any is read; none is the core's to refuse (check_items).
     if (array.size() > limits::max_batch_items)
         throw error{errc::too_many_items, set_name,
                     "has " + std::to_string(array.size()) + " items: at most " +
