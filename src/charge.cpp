@@ -51,9 +51,7 @@ status_class class_of(charge_status s)
 bool operator==(const charge& a, const charge& b)
 {
     return a.number == b.number && a.billing_system_customer_identifier == b.billing_system_customer_identifier &&
-           a.amount == b.amount && a.amount.scale() == b.amount.scale() && a.currency == b.currency &&
-           a.local_currency_amount == b.local_currency_amount &&
-           (!a.local_currency_amount || a.local_currency_amount->scale() == b.local_currency_amount->scale()) &&
+           a.amount == b.amount && a.currency == b.currency && a.local_currency_amount == b.local_currency_amount &&
            a.local_currency == b.local_currency &&
            a.paid_through_date == b.paid_through_date && a.status == b.status && a.received_on == b.received_on &&
            a.set_as_approved_on == b.set_as_approved_on && a.set_as_declined_on == b.set_as_declined_on &&

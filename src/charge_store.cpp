@@ -34,10 +34,4 @@ std::vector<std::string> references_of(const charge_update& update)
 
 std::vector<std::string> references_of(const charge& c) { return distinct_references(c.acknowledged, c.decision); }
 
-shared_charge_page charge_store::list_unacknowledged_shared(const operator_id& op, status_class cls, std::size_t offset,
-                                                            std::size_t limit)
-{
-    return std::make_shared<const std::vector<charge>>(list_unacknowledged(op, cls, offset, limit));
-}
-
 }  // namespace netflix_charges

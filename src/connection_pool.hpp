@@ -2,12 +2,8 @@
 
 // A bounded pool of database connections, shared by the SQLite and PostgreSQL stores: up to
 // `size` are open; a caller waits for one to be released when all are in use. A connection
-// after a fault that may have broken it is discarded, and a new one opened on next use. A
-// thread gets back the connection it released last when that one is idle, so that a request's
-// calls land on one connection (and its caches) although other threads take and give back
-// connections in between.
+// after a fault that may have broken it is discarded, and a new one opened on next use.
 
-#include <algorithm>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -31,10 +27,8 @@ public:
         std::unique_lock lock{mutex_};
         released_.wait(lock, [&] { return !idle_.empty() || open_count_ < size_; });
         if (!idle_.empty()) {
-            auto mine = std::find_if(idle_.begin(), idle_.end(), [](const auto& c) { return c.get() == last_released(); });
-            if (mine == idle_.end()) mine = idle_.end() - 1;
-            auto conn = std::move(*mine);
-            idle_.erase(mine);
+            auto conn = std::move(idle_.back());
+            idle_.pop_back();
             return conn;
         }
         ++open_count_;
@@ -49,7 +43,6 @@ public:
 
     void release(std::unique_ptr<Connection> conn)
     {
-        last_released() = conn.get();
         {
             std::lock_guard lock{mutex_};
             idle_.push_back(std::move(conn));
@@ -68,12 +61,6 @@ public:
     }
 
 private:
-    static const Connection*& last_released()
-    {
-        thread_local const Connection* last = nullptr;
-        return last;
-    }
-
     const std::size_t size_;
     std::function<std::unique_ptr<Connection>()> open_;
     std::mutex mutex_;

@@ -1,6 +1,8 @@
 #include <netflix_charges/errors.hpp>
 #include <netflix_charges/memory_store.hpp>
 
+#include "list_paging.hpp"
+
 #include <algorithm>
 #include <map>
 #include <mutex>
@@ -12,15 +14,14 @@ namespace netflix_charges {
 
 namespace {
 
-// The list order: (received_on, number).
-using list_key = std::pair<timestamp, std::string>;
+using detail::list_position;
 
 struct operator_data {
     std::unordered_map<std::string, charge> charges;
     std::unordered_map<std::string, std::string> reference_owners;
-    std::set<list_key> unacknowledged[2];  // indexed by status_class
+    std::set<list_position> unacknowledged[2];  // in list order, indexed by status_class
 
-    std::set<list_key>& list_of(const charge& c) { return unacknowledged[static_cast<int>(class_of(c.status))]; }
+    std::set<list_position>& list_of(const charge& c) { return unacknowledged[static_cast<int>(class_of(c.status))]; }
 };
 
 }  // namespace
@@ -28,6 +29,8 @@ struct operator_data {
 struct memory_store::state {
     std::shared_mutex mutex;
     std::map<std::string, operator_data> operators;
+    std::uint64_t writes = 0;  // the change stamp: written under the exclusive lock, read under either
+    detail::stamped_cache<std::uint64_t> cache;
 
     std::map<std::pair<std::string, std::string>, user_record> users;  // by (operator, user name)
     std::map<std::string, api_key_record> api_keys;                     // by digest
@@ -72,16 +75,17 @@ void memory_store::write(const operator_id& op, const batch_keys& keys, const wr
             throw error{errc::internal_error, "", "update of a charge outside the batch: " + update.number};
 
     auto& data = state_->operators[op.value()];
+    ++state_->writes;
     for (const auto& c : writes.inserts) {
         data.charges.emplace(c.number, c);
-        if (!c.acknowledged) data.list_of(c).emplace(c.received_on, c.number);
+        if (!c.acknowledged) data.list_of(c).insert(detail::position_of(c));
         for (const auto& reference : references_of(c)) data.reference_owners.emplace(reference, c.number);
     }
     for (const auto& update : writes.updates) {
         charge& c = data.charges.at(update.number);
-        if (!c.acknowledged) data.list_of(c).erase({c.received_on, c.number});
+        if (!c.acknowledged) data.list_of(c).erase(detail::position_of(c));
         apply_update(c, update);
-        if (!c.acknowledged) data.list_of(c).emplace(c.received_on, c.number);
+        if (!c.acknowledged) data.list_of(c).insert(detail::position_of(c));
         for (const auto& reference : references_of(update)) data.reference_owners.emplace(reference, c.number);
     }
 }
@@ -108,15 +112,20 @@ std::optional<charge> memory_store::find_by_reference(const operator_id& op, con
 std::vector<charge> memory_store::list_unacknowledged(const operator_id& op, status_class cls, std::size_t offset,
                                                       std::size_t limit)
 {
-    std::shared_lock lock{state_->mutex};
-    std::vector<charge> result;
+    std::shared_lock lock{state_->mutex};  // no write, so the same stamp, until the page is read
     const auto* data = state_->find(op);
-    if (data == nullptr) return result;
-    const auto& keys = data->unacknowledged[static_cast<int>(cls)];
-    if (offset >= keys.size()) return result;
-    auto it = std::next(keys.begin(), static_cast<std::ptrdiff_t>(offset));
-    for (; it != keys.end() && result.size() < limit; ++it) result.push_back(data->charges.at(it->second));
-    return result;
+    if (data == nullptr) return {};
+    const auto& list = data->unacknowledged[static_cast<int>(cls)];
+    const auto read_rows = [&](const list_position* after, std::int64_t skip, std::int64_t count) {
+        auto it = after ? list.upper_bound(*after) : list.begin();
+        for (; skip > 0 && it != list.end(); --skip) ++it;
+        std::vector<charge> rows;
+        for (; it != list.end() && static_cast<std::int64_t>(rows.size()) < count; ++it)
+            rows.push_back(data->charges.at(it->number));
+        return rows;
+    };
+    return detail::read_list_page(state_->cache, detail::list_query::of(op, cls, offset, limit), read_rows,
+                                  [&] { return state_->writes; });
 }
 
 bool memory_store::insert_user(const user_record& user)

@@ -200,13 +200,6 @@ std::vector<charge> charges_service::list(const identity& who, const list_reques
                                       request.number_of_results);
 }
 
-shared_charge_page charges_service::list_shared(const identity& who, const list_request& request)
-{
-    validation::check_list(who.organisation, request);
-    return store_.list_unacknowledged_shared(who.organisation, request.charge_status, request.offset,
-                                             request.number_of_results);
-}
-
 batch_result charges_service::acknowledge(const identity& who, const std::vector<charge_item>& items)
 {
     return run_batch(store_, clock_, batch_operation::acknowledge, who.organisation, items);

@@ -88,6 +88,7 @@ struct charge {
     std::optional<operator_decision> decision;
 };
 
+// Every field equal; amounts by value, as decimal's == (9.9 == 9.90).
 NETFLIX_CHARGES_EXPORT bool operator==(const charge& a, const charge& b);
 inline bool operator!=(const charge& a, const charge& b) { return !(a == b); }
 

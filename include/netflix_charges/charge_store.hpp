@@ -6,7 +6,6 @@
 
 #include <cstddef>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,10 +58,6 @@ struct batch_writes {
 // the snapshot and write what it captures: a store may call it again when it retries.
 using write_planner = std::function<batch_writes(const batch_snapshot&)>;
 
-// A list page as a store may share it with its cache: it never changes, and a store that
-// answers the same page from its cache again hands out the same object.
-using shared_charge_page = std::shared_ptr<const std::vector<charge>>;
-
 // The storage port. The service owns the rules; a store owns atomicity and concurrency.
 // Every call is scoped to one operator and sees nothing of another. A store reports its
 // faults as `netflix_charges::error` with `errc::storage_failure`, never as its own types.
@@ -85,12 +80,6 @@ public:
     // (received_on, number), skipping `offset`, at most `limit`.
     virtual std::vector<charge> list_unacknowledged(const operator_id& op, status_class cls, std::size_t offset,
                                                     std::size_t limit) = 0;
-
-    // The same page, shared rather than copied where the store caches pages (the SQLite store
-    // does); a caller may then recognise a page it has seen by its address. The default wraps
-    // list_unacknowledged's answer.
-    virtual shared_charge_page list_unacknowledged_shared(const operator_id& op, status_class cls, std::size_t offset,
-                                                          std::size_t limit);
 };
 
 }  // namespace netflix_charges

@@ -13,7 +13,6 @@
 #include <netflix_charges/memory_store.hpp>
 #include <netflix_charges/operations.hpp>
 #include <netflix_charges/operator_id.hpp>
-#include <netflix_charges/request_scope.hpp>
 #include <netflix_charges/sample_data.hpp>
 #include <netflix_charges/service.hpp>
 #include <netflix_charges/version.hpp>

@@ -81,9 +81,6 @@ public:
 
     // Unacknowledged charges of one status class, oldest `received_on` first, then by number.
     std::vector<charge> list(const identity& who, const list_request& request);
-    // The same page, shared with the store's cache where it has one (see charge_store): for a
-    // server that answers the same page often and recognises it by its address.
-    shared_charge_page list_shared(const identity& who, const list_request& request);
 
     // Marks charges as taken by the operator's billing system: a later list omits them.
     batch_result acknowledge(const identity& who, const std::vector<charge_item>& items);

@@ -55,8 +55,6 @@ public:
     std::optional<charge> find_by_reference(const operator_id& op, const std::string& reference_number) override;
     std::vector<charge> list_unacknowledged(const operator_id& op, status_class cls, std::size_t offset,
                                             std::size_t limit) override;
-    shared_charge_page list_unacknowledged_shared(const operator_id& op, status_class cls, std::size_t offset,
-                                                  std::size_t limit) override;
 
     bool insert_user(const user_record& user) override;
     std::optional<user_record> find_user(const operator_id& op, const std::string& username) override;

@@ -2,7 +2,6 @@
 
 #include <netflix_charges/errors.hpp>
 #include <netflix_charges/limits.hpp>
-#include <netflix_charges/request_scope.hpp>
 
 #include <string_view>
 
@@ -177,7 +176,7 @@ std::string list_unacknowledged_sql()
                           "ORDER BY c.received_on, c.number LIMIT ?3 OFFSET ?4");
 }
 
-// Rows after the anchor's key (?5, ?6), in list order: the index seeks to it.
+// Rows after the position (?5, ?6), in list order: the index seeks to it.
 std::string list_unacknowledged_after_sql()
 {
     return select_charges("FROM charges c WHERE c.operator_id = ?1 AND c.processed = ?2 AND c.acknowledged_on IS NULL "
@@ -219,8 +218,7 @@ connection::connection(const std::string& path, const sqlite_options& options)
                                                "WHERE r.operator_id = ?1 AND r.reference_number = ?2")),
       list_unacknowledged_(db_, list_unacknowledged_sql()),
       list_unacknowledged_after_(db_, list_unacknowledged_after_sql()),
-      is_token_revoked_(db_, "SELECT 1 FROM revoked_tokens WHERE jti = ?1"),
-      data_version_(db_, "PRAGMA data_version")
+      is_token_revoked_(db_, "SELECT 1 FROM revoked_tokens WHERE jti = ?1")
 {
 }
 
@@ -324,83 +322,29 @@ std::optional<charge> connection::charge_by_reference(std::int64_t operator_row,
     return read_charge(*use);
 }
 
-shared_charge_page connection::list_unacknowledged(std::int64_t operator_row, status_class cls, std::int64_t offset,
-                                                   std::int64_t limit)
+std::vector<charge> connection::list_unacknowledged(std::int64_t operator_row, status_class cls,
+                                                    const detail::list_position* after, std::int64_t skip,
+                                                    std::int64_t limit)
 {
-    validate_cache();
-    const list_page_key key{operator_row, cls == status_class::processed, offset, limit};
-    if (auto page = cache_.page(key)) return page;
-    // From the nearest anchor before the offset when there is one: only the rows between it and
-    // the offset are stepped over, not the whole list before. When that is more than none, the
-    // row before the page is read too and becomes an anchor, so that its next reader starts there.
-    const auto anchor = cache_.anchor_before(operator_row, key.processed, offset);
-    const std::int64_t start = anchor ? anchor->offset + 1 : 0;  // the position the query starts at
-    const bool read_row_before = offset > start;
-    statement_use use{anchor ? list_unacknowledged_after_ : list_unacknowledged_};
+    statement_use use{after ? list_unacknowledged_after_ : list_unacknowledged_};
     use->bind(1, operator_row);
-    use->bind(2, key.processed ? 1 : 0);
-    use->bind(3, read_row_before ? limit + 1 : limit);
-    use->bind(4, offset - start - (read_row_before ? 1 : 0));
-    if (anchor) {
-        use->bind(5, anchor->key.received_on);
-        use->bindNoCopy(6, anchor->key.number);
+    use->bind(2, cls == status_class::processed ? 1 : 0);
+    use->bind(3, limit);
+    use->bind(4, skip);
+    if (after) {
+        use->bind(5, static_cast<std::int64_t>(after->received_on.time_since_epoch().count()));
+        use->bindNoCopy(6, after->number);
     }
     std::vector<charge> found;
     while (use->executeStep()) found.push_back(read_charge(*use));
-    const auto remember = [&](std::int64_t at, const charge& c) {
-        cache_.remember_anchor(operator_row, key.processed,
-                               {at, {static_cast<std::int64_t>(c.received_on.time_since_epoch().count()), c.number}});
-    };
-    if (read_row_before && !found.empty()) {
-        remember(offset - 1, found.front());
-        found.erase(found.begin());
-    }
-    if (!found.empty()) remember(offset + static_cast<std::int64_t>(found.size()) - 1, found.back());  // the next page starts after it
-    auto page = std::make_shared<const std::vector<charge>>(std::move(found));
-    cache_.remember_page(key, page);
-    return page;
+    return found;
 }
 
 bool connection::is_token_revoked(const std::string& jti)
 {
-    validate_cache();
-    if (cache_.known_unrevoked(jti)) return false;
     statement_use use{is_token_revoked_};
     use->bindNoCopy(1, jti);
-    if (use->executeStep()) return true;
-    cache_.remember_unrevoked(jti);
-    return false;
-}
-
-// The state is read before the cached query runs, so a commit in between makes the cache look
-// older than it is, never newer. Within one request_scope it is read once: the request's later
-// calls on this connection see the store as of its first, or fresher.
-void connection::validate_cache()
-{
-    const auto request = request_scope::current();
-    if (request != 0 && request == validated_in_request_) return;
-    cache_.validate(database_state());
-    validated_in_request_ = request;  // only once the check has been made: a failed one is made again
-}
-
-// The WAL index header when it can be read; else data_version.
-read_cache::database_state connection::database_state()
-{
-    if (!wal_index_looked_for_) {
-        read_data_version();  // the connection's first read transaction maps its WAL index, if any
-        wal_index_ = wal_index_watch::of(db_.getHandle());
-        wal_index_looked_for_ = true;
-    }
-    if (wal_index_)
-        if (auto header = wal_index_->read()) return *header;
-    return read_data_version();
-}
-
-std::int64_t connection::read_data_version()
-{
-    statement_use use{data_version_};
-    use->executeStep();
-    return use->getColumn(0).getInt64();
+    return use->executeStep();
 }
 
 }  // namespace netflix_charges::sqlite_detail

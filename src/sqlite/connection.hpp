@@ -8,8 +8,7 @@
 #include <netflix_charges/charge_store.hpp>
 #include <netflix_charges/sqlite_store.hpp>
 
-#include "read_cache.hpp"
-#include "wal_index_watch.hpp"
+#include "../stamped_cache.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -45,17 +44,11 @@ public:
 
     std::optional<charge> charge_by_number(std::int64_t operator_row, const std::string& number);
     std::optional<charge> charge_by_reference(std::int64_t operator_row, const std::string& reference);
-    // Answered from the read cache while the database is unchanged.
-    shared_charge_page list_unacknowledged(std::int64_t operator_row, status_class cls, std::int64_t offset,
-                                           std::int64_t limit);
+    // The unacknowledged charges of a status class in list order, after position `after`
+    // (from the start when null), skipping `skip`, at most `limit`.
+    std::vector<charge> list_unacknowledged(std::int64_t operator_row, status_class cls,
+                                            const detail::list_position* after, std::int64_t skip, std::int64_t limit);
     bool is_token_revoked(const std::string& jti);
-
-    // Called before this connection writes: its own commits do not change its data_version.
-    void forget_cached_reads()
-    {
-        cache_.clear();
-        validated_in_request_ = 0;
-    }
 
 private:
     SQLite::Database db_;
@@ -72,18 +65,9 @@ private:
     SQLite::Statement list_unacknowledged_;
     SQLite::Statement list_unacknowledged_after_;
     SQLite::Statement is_token_revoked_;
-    SQLite::Statement data_version_;
-    std::optional<wal_index_watch> wal_index_;  // once the connection has mapped its WAL index
-    bool wal_index_looked_for_ = false;         // at the connection's first check
-    read_cache cache_;
-    std::uint64_t validated_in_request_ = 0;  // the request_scope of the last check, 0: none
-
-    void validate_cache();
-    read_cache::database_state database_state();
-    std::int64_t read_data_version();
 };
 
-// The list queries, from the start and from an anchor (for a test that checks their plans are
+// The list queries, from the start and after a position (for a test that checks their plans are
 // range scans of the list index).
 NETFLIX_CHARGES_SQLITE_EXPORT std::string list_unacknowledged_sql();
 NETFLIX_CHARGES_SQLITE_EXPORT std::string list_unacknowledged_after_sql();

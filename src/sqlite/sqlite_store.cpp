@@ -1,3 +1,4 @@
+#include "../list_paging.hpp"
 #include "schema.hpp"
 #include "store_impl.hpp"
 
@@ -13,16 +14,25 @@ namespace netflix_charges {
 
 using sqlite_detail::connection;
 
-sqlite_store::sqlite_store(const std::string& path, const sqlite_options& options)
-    : impl_(std::make_unique<impl>(path, options))
+namespace {
+
+// `path`, once its database is ready for the store.
+const std::string& prepared(const std::string& path, const sqlite_options& options)
 {
-    try {
+    sqlite_detail::opened(path, [&] {
         SQLite::Database db{path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
                             static_cast<int>(options.busy_timeout.count())};
         sqlite_detail::prepare_database(db, path);
-    } catch (const SQLite::Exception& e) {
-        throw error{errc::storage_failure, "", path + ": " + e.what()};
-    }
+        return 0;
+    });
+    return path;
+}
+
+}  // namespace
+
+sqlite_store::sqlite_store(const std::string& path, const sqlite_options& options)
+    : impl_(std::make_unique<impl>(prepared(path, options), options))
+{
     impl_->release(impl_->acquire());  // fail now, not on first use, if statements cannot be prepared
 }
 
@@ -89,19 +99,14 @@ std::optional<charge> sqlite_store::find_by_reference(const operator_id& op, con
 std::vector<charge> sqlite_store::list_unacknowledged(const operator_id& op, status_class cls, std::size_t offset,
                                                       std::size_t limit)
 {
-    return *list_unacknowledged_shared(op, cls, offset, limit);
-}
-
-shared_charge_page sqlite_store::list_unacknowledged_shared(const operator_id& op, status_class cls, std::size_t offset,
-                                                            std::size_t limit)
-{
-    return impl_->with_connection([&](connection& conn) -> shared_charge_page {
+    return impl_->with_connection([&](connection& conn) {
         const auto operator_row = impl_->operator_row(conn, op);
-        if (!operator_row) return std::make_shared<const std::vector<charge>>();
-        const auto clamp = [](std::size_t value) {
-            return static_cast<std::int64_t>(std::min<std::size_t>(value, std::numeric_limits<std::int64_t>::max()));
+        if (!operator_row) return std::vector<charge>{};
+        const auto read_rows = [&](const detail::list_position* after, std::int64_t skip, std::int64_t count) {
+            return conn.list_unacknowledged(*operator_row, cls, after, skip, count);
         };
-        return conn.list_unacknowledged(*operator_row, cls, clamp(offset), clamp(limit));
+        return detail::read_list_page(impl_->cache, detail::list_query::of(op, cls, offset, limit), read_rows,
+                                      [&] { return impl_->watch.stamp(); });
     });
 }
 

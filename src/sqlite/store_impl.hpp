@@ -1,12 +1,14 @@
 #pragma once
 
-// The SQLite store's shared parts: the connection pool, fault translation, the write lock and
-// the operators' row ids. Used by the charge and the credential halves of sqlite_store.
+// The SQLite store's shared parts: the connection pool, fault translation, the write lock, the
+// operators' row ids, and the cache with the change watch it is kept by. Used by the charge and the credential halves of sqlite_store.
 
 #include <netflix_charges/errors.hpp>
 #include <netflix_charges/sqlite_store.hpp>
 
 #include "../connection_pool.hpp"
+#include "../stamped_cache.hpp"
+#include "change_watch.hpp"
 #include "connection.hpp"
 
 #include <SQLiteCpp/Exception.h>
@@ -55,8 +57,20 @@ private:
     bool committed_ = false;
 };
 
+// Opens what `open` makes on the database at `path`, SQLite's faults translated.
+template <typename Open>
+auto opened(const std::string& path, Open open)
+{
+    try {
+        return open();
+    } catch (const SQLite::Exception& e) {
+        throw error{errc::storage_failure, "", path + ": " + e.what()};
+    }
+}
+
 }  // namespace sqlite_detail
 
+// The store of a database that prepare_database has prepared.
 struct sqlite_store::impl {
     std::string path;
     sqlite_options options;
@@ -64,12 +78,12 @@ struct sqlite_store::impl {
     impl(std::string p, sqlite_options o) : path(std::move(p)), options(o) {}
 
     detail::connection_pool<connection> pool{options.connections, [this] {
-        try {
-            return std::make_unique<connection>(path, options);
-        } catch (const SQLite::Exception& e) {
-            throw error{errc::storage_failure, "", path + ": " + e.what()};
-        }
+        return sqlite_detail::opened(path, [&] { return std::make_unique<connection>(path, options); });
     }};
+
+    sqlite_detail::change_watch watch{
+        sqlite_detail::opened(path, [&] { return sqlite_detail::change_watch{path, options}; })};
+    detail::stamped_cache<sqlite_detail::change_stamp> cache;  // under watch's stamps
 
     std::mutex write_mutex;  // one writer at a time in this process; SQLite locks across processes
 
@@ -128,7 +142,6 @@ struct sqlite_store::impl {
     {
         std::lock_guard write_lock{write_mutex};
         with_connection([&](connection& conn) {
-            conn.forget_cached_reads();
             sqlite_detail::immediate_transaction transaction{conn.database()};
             work(conn);
             transaction.commit();

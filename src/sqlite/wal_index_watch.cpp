@@ -6,6 +6,8 @@
 
 namespace netflix_charges::sqlite_detail {
 
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__unix__) || defined(__APPLE__))
+
 namespace {
 
 // The WAL index is mapped in pages of 32 KiB (WALINDEX_PGSZ); its header opens the first one,
@@ -62,5 +64,12 @@ std::optional<wal_index_header> wal_index_watch::read() const
     if (version != wal_index_version) return std::nullopt;
     return first;
 }
+
+#else
+
+std::optional<wal_index_watch> wal_index_watch::of(sqlite3*) { return std::nullopt; }
+std::optional<wal_index_header> wal_index_watch::read() const { return std::nullopt; }
+
+#endif
 
 }  // namespace netflix_charges::sqlite_detail

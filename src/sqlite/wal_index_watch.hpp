@@ -13,8 +13,10 @@
 // and unlocks on the WAL index and most of the cost of a cached request. A watch reads the
 // connection's own mapping of the WAL index, which SQLite keeps for as long as the connection
 // is open (and no other process can truncate it while one is).
-
-#include <netflix_charges/sqlite_export.hpp>
+//
+// Built for GCC or Clang on a POSIX system only (it reads the memory with their atomic
+// builtins, and knows the unix VFS's mapping); elsewhere `of` finds no watch and the store
+// reads data_version. Internal to the SQLite library: not exported.
 
 #include <sqlite3.h>
 
@@ -25,7 +27,7 @@ namespace netflix_charges::sqlite_detail {
 
 using wal_index_header = std::array<unsigned char, 48>;
 
-class NETFLIX_CHARGES_SQLITE_EXPORT wal_index_watch {
+class wal_index_watch {
 public:
     // The watch of `db`'s main database, once the connection is in WAL mode and has mapped its
     // WAL index (after its first read); otherwise nothing.

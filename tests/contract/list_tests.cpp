@@ -61,17 +61,26 @@ TEST_CASE_METHOD(fixture, "an acknowledged charge is never listed again", "[cont
     CHECK(listed(status_class::processed).empty());
 }
 
-TEST_CASE_METHOD(fixture, "the shared page is the list's answer, before and after a change", "[contract][list]")
+TEST_CASE_METHOD(fixture, "a page polled again is the same until a write, and shows every write at once",
+                 "[contract][list]")
 {
-    issue(a_charge("P1"));
-    issue(a_charge("P2"));
+    issue(a_charge("P1").received_on(at("2026-01-02T00:00:00")));
+    issue(a_charge("P2").received_on(at("2026-01-03T00:00:00")));
     const list_request request{status_class::not_processed, 0, 50};
-    CHECK(*service.list_shared(caller, request) == service.list(caller, request));
+    const auto first = service.list(caller, request);
+    CHECK(service.list(caller, request) == first);
+    CHECK(listed(status_class::not_processed, 1, 1) == std::vector<std::string>{"P2"});
+
+    issue(a_charge("P0").received_on(at("2026-01-01T00:00:00")));  // before both: the second page shifts
+    CHECK(listed(status_class::not_processed) == std::vector<std::string>{"P0", "P1", "P2"});
+    CHECK(listed(status_class::not_processed, 1, 1) == std::vector<std::string>{"P1"});
     REQUIRE(service.acknowledge(caller, {item("P1")}).failed.empty());
-    const auto after = service.list_shared(caller, request);
-    CHECK(*after == service.list(caller, request));
-    CHECK(after->size() == 1);
-    CHECK(service.list_shared(other_caller, request)->empty());
+    CHECK(listed(status_class::not_processed) == std::vector<std::string>{"P0", "P2"});
+    CHECK(listed(status_class::not_processed, 1, 1) == std::vector<std::string>{"P2"});
+    service.record_outcome(op, "P0", charge_status::approved);
+    CHECK(listed(status_class::not_processed) == std::vector<std::string>{"P2"});
+    CHECK(listed(status_class::processed) == std::vector<std::string>{"P0"});
+    CHECK(service.list(other_caller, request).empty());
 }
 
 TEST_CASE_METHOD(fixture, "a processed charge moves from NOT_PROCESSED to PROCESSED", "[contract][list]")

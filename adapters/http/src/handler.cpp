@@ -1,7 +1,6 @@
 #include <netflix_charges/errors.hpp>
 #include <netflix_charges/http/handler.hpp>
 #include <netflix_charges/limits.hpp>
-#include <netflix_charges/request_scope.hpp>
 
 #include "json_text.hpp"
 #include "metrics.hpp"
@@ -64,36 +63,18 @@ constexpr transport_text transport_errors[] = {
     {503, "SERVER_BUSY", "The server cannot take more requests now", "The server is at its limit: try again shortly"},
 };
 
-// The list's answer body. A billing system polls the same page again and again: each thread
-// keeps the last answer it rendered, and answers an identical page (same charges, same fields)
-// with the same text instead of rendering it again. A page the store shares from its cache is
-// recognised by its address (it cannot have changed, and it cannot have been freed and its
-// address reused while `last` holds it); any other is compared field by field, and kept when
-// equal, so that the next time its address is enough.
-std::string list_answer(shared_charge_page page, std::vector<charge_field> fields)
+// The list's answer body.
+std::string list_answer(const std::vector<charge>& page, const std::vector<charge_field>& fields)
 {
-    thread_local struct {
-        shared_charge_page page;
-        std::vector<charge_field> fields;
-        std::string body;
-    } last;
-    if (last.page && fields == last.fields) {
-        if (page == last.page) return last.body;
-        if (*page == *last.page) {
-            last.page = std::move(page);
-            return last.body;
-        }
-    }
     std::string data;
-    data.reserve(64 + page->size() * 64 * fields.size());
+    data.reserve(64 + page.size() * 64 * fields.size());
     data += R"({"charges_set":[)";
-    for (std::size_t i = 0; i < page->size(); ++i) {
+    for (std::size_t i = 0; i < page.size(); ++i) {
         if (i > 0) data += ',';
-        append_charge_json(data, (*page)[i], fields);
+        append_charge_json(data, page[i], fields);
     }
     data += "]}";
-    last = {std::move(page), std::move(fields), envelope(data)};
-    return last.body;
+    return envelope(data);
 }
 
 }  // namespace
@@ -212,7 +193,7 @@ struct handler::impl {
         auto fields = charge_fields();
         if (const auto names = optional_parameter(p, "fields_set")) fields = field_list(*names);
 
-        return json_response(200, list_answer(service.list_shared(who, listing), std::move(fields)));
+        return json_response(200, list_answer(service.list(who, listing), fields));
     }
 
     using batch_call = batch_result (charges_service::*)(const identity&, const std::vector<charge_item>&);
@@ -354,7 +335,6 @@ response handler::impl::answer(const request& r, std::string_view& route_label) 
 
 response handler::operator()(const request& r) const
 {
-    const request_scope one_request;  // the store checks its caches once for the whole request
     const auto started = std::chrono::steady_clock::now();
     std::string_view route_label = "unmatched";  // a route's path from the table, or this
     response answer = impl_->answer(r, route_label);

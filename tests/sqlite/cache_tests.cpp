@@ -1,12 +1,12 @@
-// The read cache (src/sqlite/read_cache.hpp): a list page or a token's revocation state is
-// answered again from memory only while nothing has been committed since — by another
-// process, another store on the file, or the same connection.
+// The SQLite store's cache (src/stamped_cache.hpp, kept under the change watch of
+// src/sqlite/change_watch.hpp): a list page, a list anchor or a token's revocation state is
+// given again only while nothing has been committed since — by another process, another store
+// on the file, or this store on any of its connections.
 #include "sqlite_fixture.hpp"
 
 #include "child_process.hpp"
 
 #include <netflix_charges/jwt_authenticator.hpp>
-#include <netflix_charges/request_scope.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -26,18 +26,11 @@ std::vector<std::string> numbers_listed(charges_service& service)
     return numbers;
 }
 
-sqlite_options one_connection()
-{
-    sqlite_options options;
-    options.connections = 1;  // every call on the same connection, so its cache is the one asked
-    return options;
-}
-
-// A store on a new file whose calls all share one connection, with `count` charges issued.
+// A store on a new file, with `count` charges issued.
 struct polled_store {
     test_support::temporary_directory folder;
     std::string path = folder.file("cache.db");
-    sqlite_store store{path, one_connection()};
+    sqlite_store store{path};
     charges_service service{store};
 
     explicit polled_store(int count) { issue_numbered(service, op, count); }
@@ -53,12 +46,12 @@ void require_success(test_support::child_process& child)
 }  // namespace
 
 TEST_CASE("a list read again after another process acknowledged a charge no longer shows it",
-          "[sqlite][read cache]")
+          "[sqlite][cache]")
 {
     polled_store polled{3};
     auto& service = polled.service;
     REQUIRE(numbers_listed(service) == std::vector<std::string>{"C000000", "C000001", "C000002"});
-    REQUIRE(numbers_listed(service).size() == 3);  // the second answer came from the cache
+    REQUIRE(numbers_listed(service).size() == 3);  // the second answer may come from the cache
 
     test_support::child_process other{[&](int) {
         sqlite_store other_store{polled.path};
@@ -71,30 +64,8 @@ TEST_CASE("a list read again after another process acknowledged a charge no long
     CHECK(numbers_listed(service) == std::vector<std::string>{"C000000", "C000002"});
 }
 
-TEST_CASE("a page answered from the cache is the same object, until another process commits", "[sqlite][read cache]")
-{
-    polled_store polled{3};
-    auto& service = polled.service;
-    const auto first = service.list_shared(as_caller(op), list_request{});
-    REQUIRE(first->size() == 3);
-    CHECK(service.list_shared(as_caller(op), list_request{}) == first);  // not read again
-    CHECK(service.list_shared(as_caller(op), list_request{}) == first);
-
-    test_support::child_process other{[&](int) {
-        sqlite_store other_store{polled.path};
-        charges_service other_service{other_store};
-        return other_service.acknowledge(as_caller(op), {{"C000001", "customer-1", "R-1"}}).failed.empty() ? 0 : 1;
-    }};
-    require_success(other);
-
-    const auto after = service.list_shared(as_caller(op), list_request{});
-    CHECK(after != first);
-    CHECK(after->size() == 2);
-    CHECK(first->size() == 3);  // a page handed out never changes
-}
-
-TEST_CASE("a list read again after the same connection acknowledged a charge no longer shows it",
-          "[sqlite][read cache]")
+TEST_CASE("a list read again after the same store acknowledged a charge no longer shows it",
+          "[sqlite][cache]")
 {
     polled_store polled{3};
     auto& service = polled.service;
@@ -107,7 +78,7 @@ TEST_CASE("a list read again after the same connection acknowledged a charge no 
     CHECK(numbers_listed(service) == std::vector<std::string>{"C000001", "C000002", "C000009"});
 }
 
-TEST_CASE("a list read again after another store in the process issued a charge shows it", "[sqlite][read cache]")
+TEST_CASE("a list read again after another store in the process issued a charge shows it", "[sqlite][cache]")
 {
     polled_store polled{2};
     auto& service = polled.service;
@@ -119,16 +90,16 @@ TEST_CASE("a list read again after another store in the process issued a charge 
     CHECK(numbers_listed(service) == std::vector<std::string>{"C000000", "C000001", "C000005"});
 }
 
-TEST_CASE("a token verified before another process released it is refused at once", "[sqlite][read cache][auth]")
+TEST_CASE("a token verified before another process released it is refused at once", "[sqlite][cache][auth]")
 {
     test_support::temporary_directory folder;
     const auto path = folder.file("cache.db");
-    sqlite_store store{path, one_connection()};
+    sqlite_store store{path};
     jwt_authenticator auth{store, fast_hashes()};
     auth.add_user(op, "billing", "", "correct horse");
     const auto token = auth.login("billing", "correct horse", "op", std::nullopt).token;
     REQUIRE(auth.verify(token).who);
-    REQUIRE(auth.verify(token).who);  // the second check used the caches
+    REQUIRE(auth.verify(token).who);  // the second check may use the cache
 
     test_support::child_process other{[&](int) {
         sqlite_store other_store{path};
@@ -141,10 +112,10 @@ TEST_CASE("a token verified before another process released it is refused at onc
     CHECK(auth.verify(token).rejection == token_rejection::revoked);
 }
 
-TEST_CASE("a token verified before the same connection released it is refused at once", "[sqlite][read cache][auth]")
+TEST_CASE("a token verified before the same store released it is refused at once", "[sqlite][cache][auth]")
 {
     test_support::temporary_directory folder;
-    sqlite_store store{folder.file("cache.db"), one_connection()};
+    sqlite_store store{folder.file("cache.db")};
     jwt_authenticator auth{store, fast_hashes()};
     auth.add_user(op, "billing", "", "correct horse");
     const auto token = auth.login("billing", "correct horse", "op", std::nullopt).token;
@@ -154,28 +125,7 @@ TEST_CASE("a token verified before the same connection released it is refused at
     CHECK(auth.verify(token).rejection == token_rejection::revoked);
 }
 
-TEST_CASE("within one request_scope the check is made once; the next request sees another process's change",
-          "[sqlite][read cache]")
-{
-    polled_store polled{3};
-    auto& service = polled.service;
-    {
-        const request_scope request;
-        REQUIRE(numbers_listed(service).size() == 3);
-        test_support::child_process other{[&](int) {
-            sqlite_store other_store{polled.path};
-            charges_service other_service{other_store};
-            return other_service.acknowledge(as_caller(op), {{"C000001", "customer-1", "R-1"}}).failed.empty() ? 0 : 1;
-        }};
-        require_success(other);
-        // The same request: answered as the store was when the request began.
-        CHECK(numbers_listed(service).size() == 3);
-    }
-    const request_scope next_request;
-    CHECK(numbers_listed(service) == std::vector<std::string>{"C000000", "C000002"});
-}
-
-TEST_CASE("a list under load of commits never shows a charge acknowledged before it began", "[sqlite][read cache]")
+TEST_CASE("a list under load of commits never shows a charge acknowledged before it began", "[sqlite][cache]")
 {
     const int count = 300;
     polled_store polled{count};
@@ -196,9 +146,8 @@ TEST_CASE("a list under load of commits never shows a charge acknowledged before
     bool fresh = true;
     for (int done = 0; done < count && fresh; ++lists) {
         done = acknowledged.load(std::memory_order_acquire);  // committed before this list begins
-        const request_scope request;
-        const auto page = polled.service.list_shared(as_caller(op), list_request{});
-        fresh = page->empty() || page->front().number >= numbered(done);  // newer is fine
+        const auto page = polled.service.list(as_caller(op), list_request{});
+        fresh = page.empty() || page.front().number >= numbered(done);  // newer is fine
     }
     writing.join();
     CHECK_FALSE(writer_failed);
