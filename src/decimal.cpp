@@ -60,6 +60,7 @@ std::string decimal::to_string() const
 
 int compare(const decimal& a, const decimal& b)
 {
+    if (a.scale_ == b.scale_) return a.units_ < b.units_ ? -1 : (a.units_ > b.units_ ? 1 : 0);
     // Whole parts first, then the fractions brought to the same scale: exact, no overflow
     // (a fraction has at most 6 digits).
     const std::int64_t a_whole = a.units_ / power_of_ten(a.scale_);

@@ -1,5 +1,7 @@
 #include "change_watch.hpp"
 
+#include <netflix_charges/errors.hpp>
+
 namespace netflix_charges::sqlite_detail {
 
 change_watch::change_watch(const std::string& path, const sqlite_options& options)
@@ -15,7 +17,11 @@ change_stamp change_watch::stamp()
     if (wal_index_)
         if (auto header = wal_index_->read()) return *header;
     std::lock_guard lock{mutex_};
-    return read_data_version();
+    try {
+        return read_data_version();
+    } catch (const SQLite::Exception& e) {
+        throw error{errc::storage_failure, "", std::string{"SQLite: "} + e.what()};
+    }
 }
 
 std::int64_t change_watch::read_data_version()

@@ -30,7 +30,7 @@ public:
     // Opens its connection to the (prepared) database at `path`.
     change_watch(const std::string& path, const sqlite_options& options);
 
-    // Thread-safe. Throws SQLite::Exception when the database cannot be read.
+    // Thread-safe. Throws netflix_charges::error (storage_failure) when the database cannot be read.
     change_stamp stamp();
 
 private:

@@ -123,13 +123,11 @@ void sqlite_store::revoke_token(const std::string& jti, timestamp expires_on, ti
 
 bool sqlite_store::is_token_revoked(const std::string& jti)
 {
-    return impl_->with_connection([&](connection& conn) {
-        const auto stamp = impl_->watch.stamp();
-        if (impl_->cache.known_unrevoked(stamp, jti)) return false;
-        if (conn.is_token_revoked(jti)) return true;
-        if (impl_->watch.stamp() == stamp) impl_->cache.remember_unrevoked(stamp, jti);  // the cache's rule
-        return false;
-    });
+    const auto stamp = impl_->watch.stamp();
+    if (impl_->cache.known_unrevoked(stamp, jti)) return false;
+    if (impl_->with_connection([&](connection& conn) { return conn.is_token_revoked(jti); })) return true;
+    if (impl_->watch.stamp() == stamp) impl_->cache.remember_unrevoked(stamp, jti);  // the cache's rule
+    return false;
 }
 
 std::vector<signing_key_record> sqlite_store::signing_keys(const signing_key_record& first)

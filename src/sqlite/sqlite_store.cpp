@@ -99,15 +99,16 @@ std::optional<charge> sqlite_store::find_by_reference(const operator_id& op, con
 std::vector<charge> sqlite_store::list_unacknowledged(const operator_id& op, status_class cls, std::size_t offset,
                                                       std::size_t limit)
 {
-    return impl_->with_connection([&](connection& conn) {
-        const auto operator_row = impl_->operator_row(conn, op);
-        if (!operator_row) return std::vector<charge>{};
-        const auto read_rows = [&](const detail::list_position* after, std::int64_t skip, std::int64_t count) {
+    // A connection only for a page that is not in the cache.
+    const auto read_rows = [&](const detail::list_position* after, std::int64_t skip, std::int64_t count) {
+        return impl_->with_connection([&](connection& conn) {
+            const auto operator_row = impl_->operator_row(conn, op);
+            if (!operator_row) return std::vector<charge>{};
             return conn.list_unacknowledged(*operator_row, cls, after, skip, count);
-        };
-        return detail::read_list_page(impl_->cache, detail::list_query::of(op, cls, offset, limit), read_rows,
-                                      [&] { return impl_->watch.stamp(); });
-    });
+        });
+    };
+    return detail::read_list_page(impl_->cache, detail::list_query::of(op, cls, offset, limit), read_rows,
+                                  [&] { return impl_->watch.stamp(); });
 }
 
 }  // namespace netflix_charges

@@ -4,6 +4,7 @@
 
 #include "json_text.hpp"
 #include "metrics.hpp"
+#include "page_texts.hpp"
 #include "request_reading.hpp"
 
 #include <boost/beast/core/string.hpp>
@@ -63,20 +64,6 @@ constexpr transport_text transport_errors[] = {
     {503, "SERVER_BUSY", "The server cannot take more requests now", "The server is at its limit: try again shortly"},
 };
 
-// The list's answer body.
-std::string list_answer(const std::vector<charge>& page, const std::vector<charge_field>& fields)
-{
-    std::string data;
-    data.reserve(64 + page.size() * 64 * fields.size());
-    data += R"({"charges_set":[)";
-    for (std::size_t i = 0; i < page.size(); ++i) {
-        if (i > 0) data += ',';
-        append_charge_json(data, page[i], fields);
-    }
-    data += "]}";
-    return envelope(data);
-}
-
 }  // namespace
 
 const std::string* request::header(std::string_view name) const { return find_header(headers, name); }
@@ -87,6 +74,7 @@ struct handler::impl {
     authenticator& auth;
     handler_options options;
     mutable metrics counters;
+    mutable page_texts list_texts;
 
     // `query`: the target's query parameters, decoded.
     using route_function = response (impl::*)(const request&, const parameters& query) const;
@@ -192,8 +180,10 @@ struct handler::impl {
         listing.offset = integer_parameter(p, "offset", 0, std::numeric_limits<std::int64_t>::max());
         auto fields = charge_fields();
         if (const auto names = optional_parameter(p, "fields_set")) fields = field_list(*names);
-
-        return json_response(200, list_answer(service.list(who, listing), fields));
+        auto page = service.list(who, listing);
+        page_request asked{who.organisation.value(), listing.charge_status, listing.offset,
+                           listing.number_of_results, std::move(fields)};
+        return json_response(200, list_texts.text(std::move(asked), std::move(page)));
     }
 
     using batch_call = batch_result (charges_service::*)(const identity&, const std::vector<charge_item>&);

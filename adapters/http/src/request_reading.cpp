@@ -41,7 +41,9 @@ std::optional<std::string_view> credentials(std::string_view value, std::string_
 std::string decoded(boost::urls::pct_string_view text)
 {
     const std::string_view encoded{text.data(), text.size()};
-    if (encoded.find_first_of("%+") == std::string_view::npos) return std::string{encoded};
+    // One pass (find_first_of would call memchr on the set for every character).
+    if (std::none_of(encoded.begin(), encoded.end(), [](char c) { return c == '%' || c == '+'; }))
+        return std::string{encoded};
     return text.decode(boost::urls::encoding_opts{true});
 }
 
