@@ -204,3 +204,63 @@ TEST_CASE_METHOD(fixture, "paging while another thread acknowledges: every page 
         CHECK(listed(status_class::not_processed, offset, page_size) == slice(model, offset));
     }
 }
+
+TEST_CASE_METHOD(fixture, "sequential pages read while another thread acknowledges are each the exact list of one moment",
+                 "[contract][list][paging][concurrency]")
+{
+    // The writer commits batches in a known order, so the list after each batch is known; a page
+    // is right only if it is exactly the page of one of the lists that held while it was read.
+    // Batches take charges ahead of the reader and behind it, so that every anchor it leaves
+    // behind moves.
+    const auto charges = backlog_charges(0, backlog);
+    service.issue_many(op, charges);
+    const auto all = numbers_of(charges);
+    constexpr std::size_t batches = 120, batch_size = 5;
+    std::vector<strings> gone_by(batches + 1);  // the numbers acknowledged by the first k batches
+    {
+        std::mt19937 random{20261202};
+        auto order = all;
+        std::shuffle(order.begin(), order.end(), random);
+        for (std::size_t k = 1; k <= batches; ++k) {
+            gone_by[k] = gone_by[k - 1];
+            gone_by[k].insert(gone_by[k].end(), order.begin() + static_cast<std::ptrdiff_t>((k - 1) * batch_size),
+                              order.begin() + static_cast<std::ptrdiff_t>(k * batch_size));
+        }
+    }
+    const auto list_after = [&](std::size_t k) {
+        auto model = all;
+        remove_from(model, gone_by[k]);
+        return model;
+    };
+
+    std::atomic<std::size_t> committed{0};  // batches the writer has been told are done
+    std::atomic<bool> failed{false};
+    std::thread writer{[&] {
+        for (std::size_t k = 1; k <= batches && !failed; ++k) {
+            std::vector<charge_item> items;
+            for (std::size_t i = (k - 1) * batch_size; i < k * batch_size; ++i) items.push_back(item(gone_by[k][i]));
+            if (!service.acknowledge(caller, items).failed.empty()) failed = true;
+            committed = k;
+            std::this_thread::sleep_for(std::chrono::microseconds{300});
+        }
+    }};
+
+    std::size_t pages = 0, wrong = 0;
+    std::string first_wrong;
+    while (committed < batches && !failed) {
+        for (std::size_t offset = 0; offset < backlog; offset += page_size, ++pages) {
+            const std::size_t before = committed;
+            const auto page = listed(status_class::not_processed, offset, page_size);
+            const std::size_t after = std::min(batches, committed + 1);  // one batch may be committed, not yet told
+            bool matched = false;
+            for (std::size_t k = before; k <= after && !matched; ++k) matched = page == slice(list_after(k), offset);
+            if (!matched && wrong++ == 0) first_wrong = "offset " + std::to_string(offset) + " between batches " +
+                                                        std::to_string(before) + " and " + std::to_string(after);
+        }
+    }
+    writer.join();
+    REQUIRE_FALSE(failed);
+    CHECK(pages > 0);
+    INFO(first_wrong);
+    CHECK(wrong == 0);
+}

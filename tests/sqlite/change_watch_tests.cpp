@@ -1,5 +1,7 @@
-// The WAL index watch (src/sqlite/wal_index_watch.hpp): the read cache trusts it to change on
-// every commit to the file, whoever makes it, without a read transaction.
+// The WAL index watch (src/sqlite/wal_index_watch.hpp) and the store's change watch built on it
+// (change_watch.hpp): the store's cache trusts them to change on every commit to the file,
+// whoever makes it.
+#include "change_watch.hpp"
 #include "child_process.hpp"
 #include "temporary_directory.hpp"
 #include "wal_index_watch.hpp"
@@ -10,6 +12,7 @@
 
 #include <filesystem>
 
+using netflix_charges::sqlite_detail::change_watch;
 using netflix_charges::sqlite_detail::wal_index_watch;
 
 namespace {
@@ -87,4 +90,38 @@ TEST_CASE("a database not in WAL mode has no watch, and none is made for it", "[
     rows(db);
     CHECK_FALSE(wal_index_watch::of(db.getHandle()));
     CHECK_FALSE(std::filesystem::exists(path + "-shm"));
+}
+
+TEST_CASE("a store's change watch without a WAL index reads data_version, which every commit changes",
+          "[sqlite][wal index]")
+{
+    test_support::temporary_directory folder;
+    const auto path = folder.file("rollback.db");
+    auto writer = open_file(path);
+    writer.exec("CREATE TABLE t (x INTEGER)");
+    change_watch watch{path, {}};
+    const auto before = watch.stamp();
+    REQUIRE(std::holds_alternative<std::int64_t>(before));  // the fallback
+    CHECK(watch.stamp() == before);
+    rows(writer);
+    CHECK(watch.stamp() == before);  // a read commits nothing
+    writer.exec("INSERT INTO t VALUES (1)");
+    const auto after = watch.stamp();
+    CHECK(after != before);
+    writer.exec("INSERT INTO t VALUES (2)");
+    CHECK(watch.stamp() != after);
+}
+
+TEST_CASE("a store's change watch on a WAL database reads the WAL index header", "[sqlite][wal index]")
+{
+    test_support::temporary_directory folder;
+    const auto path = folder.file("watched.db");
+    auto writer = open_file(path);
+    writer.exec("PRAGMA journal_mode = WAL");
+    writer.exec("CREATE TABLE t (x INTEGER)");
+    change_watch watch{path, {}};
+    const auto before = watch.stamp();
+    CHECK(std::holds_alternative<netflix_charges::sqlite_detail::wal_index_header>(before));
+    writer.exec("INSERT INTO t VALUES (1)");
+    CHECK(watch.stamp() != before);
 }
