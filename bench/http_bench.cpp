@@ -1,13 +1,17 @@
 // HTTP benchmarks: requests per second and p99 latency of list (50 charges) and acknowledge
 // (50 items) through the netflix_charges server on SQLite, against a bare Beast server that
 // answers constant bodies of the same sizes; same load generator (wrk), connections and
-// threads, same run; and sequential pages deep in the backlog against pages near its start.
+// threads, same run; sequential pages deep in the backlog against pages near its start; and
+// billing systems draining their backlogs (list 50, acknowledge them, until none is left) over
+// HTTP, against raw sqlite3 doing the same reads and updates on the same file.
 // Prints `ratio <name> <value>` lines and the server's resident memory.
 #include <netflix_charges/http/handler.hpp>
 #include <netflix_charges/http/server.hpp>
 #include <netflix_charges/jwt_authenticator.hpp>
 #include <netflix_charges/netflix_charges.hpp>
 #include <netflix_charges/sqlite_store.hpp>
+
+#include "raw_sqlite.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/asio.hpp>
@@ -141,6 +145,89 @@ long resident_kib()
 
 void write_file(const std::string& path, const std::string& text) { std::ofstream{path} << text; }
 
+// The text of each `"name":"value"` of a list answer, in order (the values need no unescaping).
+std::vector<std::string> values_of(const std::string& body, const std::string& name)
+{
+    std::vector<std::string> values;
+    const std::string key = "\"" + name + "\":\"";
+    for (auto at = body.find(key); at != std::string::npos; at = body.find(key, at)) {
+        at += key.size();
+        const auto end = body.find('"', at);
+        values.push_back(body.substr(at, end - at));
+    }
+    return values;
+}
+
+// One billing system draining its backlog as CRM.COM documents it: list 50 at offset 0,
+// acknowledge them with reference numbers, and again, until the list is empty. Returns the
+// charges it acknowledged.
+std::size_t drain_over_http(unsigned short port, const std::string& token)
+{
+    asio::io_context io;
+    beast::tcp_stream stream{io};
+    stream.connect(tcp::endpoint{asio::ip::make_address("127.0.0.1"), port});
+    beast::flat_buffer buffer;
+    const auto exchange = [&](bhttp::request<bhttp::string_body> request) {
+        request.set(bhttp::field::host, "localhost");
+        request.prepare_payload();
+        bhttp::write(stream, request);
+        bhttp::response<bhttp::string_body> answer;
+        bhttp::read(stream, buffer, answer);
+        if (answer.result() != bhttp::status::ok) throw std::runtime_error("drain: " + answer.body());
+        return std::move(answer.body());
+    };
+    const std::string list_target = "/crmapi/rest/v2/netflix/charges/list?token=" + token +
+                                    "&number_of_results=50&charge_status=NOT_PROCESSED&offset=0";
+    std::size_t acknowledged = 0;
+    for (;;) {
+        const auto page = exchange({bhttp::verb::get, list_target, 11});
+        const auto numbers = values_of(page, "number");
+        const auto customers = values_of(page, "billing_system_customer_identifier");
+        if (numbers.empty()) return acknowledged;
+        std::string body = R"({"token":")" + token + R"(","acknowledged_charges_set":[)";
+        for (std::size_t i = 0; i < numbers.size(); ++i)
+            body += (i ? "," : "") + std::string{R"({"number":")"} + numbers[i] +
+                    R"(","billing_system_customer_identifier":")" + customers[i] + R"(","reference_number":"D-)" +
+                    numbers[i] + R"("})";
+        body += "]}";
+        bhttp::request<bhttp::string_body> post{bhttp::verb::post, "/crmapi/rest/v2/netflix/charges/acknowledge", 11};
+        post.set(bhttp::field::content_type, "application/json");
+        post.body() = std::move(body);
+        if (exchange(std::move(post)).find(R"("failed_charges_set":[])") == std::string::npos)
+            throw std::runtime_error("drain: an acknowledgement failed");
+        acknowledged += numbers.size();
+    }
+}
+
+// The same drain with raw sqlite3: the same list read, the same updates, in one transaction each.
+std::size_t drain_raw(const std::string& path, const std::string& operator_name, std::int64_t now)
+{
+    bench::raw_sqlite raw{path};
+    std::size_t acknowledged = 0;
+    for (;;) {
+        auto page = raw.first_unacknowledged(operator_name, 50);
+        if (page.empty()) return acknowledged;
+        for (auto& item : page) item.reference_number = "D-" + item.number;
+        raw.acknowledge(operator_name, page, now);
+        acknowledged += page.size();
+    }
+}
+
+// Charges per second of `clients` drains at once, each by `drain(k)`.
+template <typename Drain>
+double drain_rate(std::size_t clients, Drain drain)
+{
+    std::vector<std::size_t> done(clients);
+    std::vector<std::thread> threads;
+    const auto started = std::chrono::steady_clock::now();
+    for (std::size_t k = 0; k < clients; ++k) threads.emplace_back([&, k] { done[k] = drain(k); });
+    for (auto& t : threads) t.join();
+    const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - started;
+    std::size_t total = 0;
+    for (const auto n : done) total += n;
+    return static_cast<double>(total) / spent.count();
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -153,6 +240,7 @@ int main(int argc, char** argv)
     int rounds = 3;
     std::size_t threads = 2;
     int handler_calls = 20000;
+    std::size_t drained = 20000;
     app.add_option("--dir", folder, "Where the database and wrk scripts are made");
     app.add_option("--charges", charges, "Charges in the database (acknowledge takes from them)");
     app.add_option("--seconds", seconds, "Length of each wrk run");
@@ -160,6 +248,7 @@ int main(int argc, char** argv)
     app.add_option("--rounds", rounds, "Alternating rounds of list (the median counts)");
     app.add_option("--threads", threads, "Server threads (both servers)");
     app.add_option("--handler-calls", handler_calls, "List calls to the handler alone (without a socket)");
+    app.add_option("--drained", drained, "Charges each drain empties (one client, and 8 clients together)");
     CLI11_PARSE(app, argc, argv);
     std::filesystem::remove_all(folder);
     std::filesystem::create_directories(folder);
@@ -179,6 +268,22 @@ int main(int argc, char** argv)
         service.issue_many(op, chunk);
     }
     std::printf("database: %zu charges\n", charges);
+
+    // The drains' backlogs, on the same file: for one client and for 8, ours and raw sqlite3's;
+    // each its own operator, so that no two drains meet.
+    const auto drain_operator = [](const char* who, std::size_t clients, std::size_t k) {
+        return std::string{who} + "-" + std::to_string(clients) + "-" + std::to_string(k);
+    };
+    std::vector<std::string> drain_tokens[9];  // by client count, the HTTP drains' tokens
+    for (const std::size_t clients : {std::size_t{1}, std::size_t{8}}) {
+        for (std::size_t k = 0; k < clients; ++k) {
+            const auto backlog = nc::sample_charges(0, drained / clients, start);
+            for (const char* who : {"ours", "raw"}) service.issue_many(nc::operator_id{drain_operator(who, clients, k)}, backlog);
+            const nc::operator_id ours_op{drain_operator("ours", clients, k)};
+            auth.add_user(ours_op, "bench", "", "bench-password");
+            drain_tokens[clients].push_back(auth.login("bench", "bench-password", ours_op.value(), std::nullopt).token);
+        }
+    }
 
     nc::http::handler api{service, auth};
     nc::http::server_options server_options;
@@ -253,8 +358,8 @@ end
     const long rss = resident_kib();  // after reading from the 1M-charge database
 
     // Paging as CRM.COM documents it: each request the next page (offset + 50) of a window of
-    // 200 pages, near offset 0 and near the end of the backlog. The window is larger than any
-    // cache of pages, so a page is read, not remembered.
+    // 600 pages, near offset 0 and near the end of the backlog. The window is larger than the
+    // store's cache of pages (256), so a page is read, not remembered.
     auto paging_script = [&](std::size_t first_offset, const char* name) {
         const auto path = folder + "/" + name + ".lua";
         write_file(path, R"(
@@ -262,7 +367,7 @@ local counter = 0
 local threads = 0
 function setup(thread) thread:set("id", threads); threads = threads + 1 end
 function request()
-  local page = (counter * 2 + id) % 200
+  local page = (counter * 2 + id) % 600
   counter = counter + 1
   return wrk.format("GET", "/crmapi/rest/v2/netflix/charges/list?token=)" + token +
                                R"(&number_of_results=50&charge_status=NOT_PROCESSED&offset=" .. ()" +
@@ -272,8 +377,16 @@ end
         return wrk(ours, path, connections, seconds);
     };
     const auto first_pages = paging_script(0, "first_pages");
-    const auto deep_pages = paging_script(charges > 10000 ? charges - 10000 : 0, "deep_pages");
+    const auto deep_pages = paging_script(charges > 30000 ? charges - 30000 : 0, "deep_pages");
     const auto [ack_ours, ack_bare] = median_of(ours, baseline, ack_script, 1);
+
+    const auto now = start.time_since_epoch().count() + 86400;
+    double drain_ours[9] = {}, drain_raw_rate[9] = {};
+    for (const std::size_t clients : {std::size_t{1}, std::size_t{8}}) {
+        drain_raw_rate[clients] = drain_rate(clients, [&](std::size_t k) { return drain_raw(db, drain_operator("raw", clients, k), now); });
+        drain_ours[clients] =
+            drain_rate(clients, [&](std::size_t k) { return drain_over_http(server.port(), drain_tokens[clients][k]); });
+    }
 
     std::printf("list 50:        ours %.0f req/s p99 %.2f ms %.1f us CPU/req; bare Beast %.0f req/s p99 %.2f ms %.1f us CPU/req\n",
                 list_ours.requests_per_second, list_ours.p99_ms, list_ours.server_cpu_us, list_bare.requests_per_second,
@@ -286,11 +399,17 @@ end
     std::printf("ratio acknowledge_vs_bare_beast %.3f\n", ack_ours.requests_per_second / ack_bare.requests_per_second);
     std::printf("ratio list_p99_vs_bare_beast %.3f\n", list_ours.p99_ms / list_bare.p99_ms);
     std::printf("ratio list_cpu_per_request_vs_bare_beast %.3f\n", list_ours.server_cpu_us / list_bare.server_cpu_us);
-    std::printf("sequential pages: near offset 0 %.0f req/s p99 %.2f ms; the last 10,000 of %zu %.0f req/s p99 %.2f ms\n",
+    std::printf("sequential pages: near offset 0 %.0f req/s p99 %.2f ms; the last 30,000 of %zu %.0f req/s p99 %.2f ms\n",
                 first_pages.requests_per_second, first_pages.p99_ms, charges, deep_pages.requests_per_second,
                 deep_pages.p99_ms);
     // A cost per page: how much longer a deep page takes than a first one (target <= 2).
     std::printf("ratio list_deep_vs_first %.3f\n", first_pages.requests_per_second / deep_pages.requests_per_second);
+
+    for (const std::size_t clients : {std::size_t{1}, std::size_t{8}})
+        std::printf("drain of %zu charges by %zu client(s): ours over HTTP %.0f charges/s, raw sqlite3 %.0f charges/s\n",
+                    drained, clients, drain_ours[clients], drain_raw_rate[clients]);
+    std::printf("ratio drain_vs_raw_sqlite %.3f\n", drain_ours[1] / drain_raw_rate[1]);
+    std::printf("ratio drain_8_clients_vs_raw_sqlite %.3f\n", drain_ours[8] / drain_raw_rate[8]);
 
     server.stop();
     runner.join();

@@ -1,13 +1,15 @@
 // Benchmarks of the SQLite store, each against a baseline measured in the same run:
 //  - acknowledge throughput in 50-item batches on a database of the largest size, against the
 //    same updates made with the raw sqlite3 C API and the same pragmas;
-//  - list latency at offset 0 for databases of each size, against the smallest.
+//  - list latency at offset 0, read after a commit, for databases of each size, against the smallest;
+//  - sequential pages near the end of the largest database, against pages near its start.
 // Prints `ratio <name> <value>` lines. See BENCHMARKS.md for figures and how to run.
 #include <netflix_charges/netflix_charges.hpp>
 #include <netflix_charges/sqlite_store.hpp>
 
+#include "raw_sqlite.hpp"
+
 #include <CLI/CLI.hpp>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
@@ -44,70 +46,6 @@ void fill(const std::string& path, std::size_t count)
     std::printf("filled %s with %zu charges in %.1f s\n", path.c_str(), count, seconds_since(t0));
 }
 
-// The baseline: the same acknowledgements, written directly with the sqlite3 C API.
-class raw_sqlite {
-public:
-    explicit raw_sqlite(const std::string& path)
-    {
-        if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
-            throw std::runtime_error("open failed");
-        sqlite3_busy_timeout(db_, 5000);
-        exec("PRAGMA journal_mode = WAL");
-        exec("PRAGMA synchronous = FULL");
-        exec("PRAGMA foreign_keys = ON");
-        update_ = prepare("UPDATE charges SET acknowledged_on = ?1, acknowledgement_reference = ?2 "
-                          "WHERE operator_id = (SELECT id FROM operators WHERE name = ?3) AND number = ?4");
-        reference_ = prepare("INSERT INTO reference_numbers (operator_id, reference_number, charge_id) "
-                             "SELECT operator_id, ?1, id FROM charges WHERE number = ?2 AND operator_id = "
-                             "(SELECT id FROM operators WHERE name = ?3)");
-    }
-    ~raw_sqlite()
-    {
-        sqlite3_finalize(update_);
-        sqlite3_finalize(reference_);
-        sqlite3_close(db_);
-    }
-
-    [[gnu::noinline]] void acknowledge(const std::vector<nc::charge_item>& batch, std::int64_t now)  // a profile shows it
-    {
-        exec("BEGIN IMMEDIATE");
-        for (const auto& item : batch) {
-            sqlite3_bind_int64(update_, 1, now);
-            sqlite3_bind_text(update_, 2, item.reference_number->c_str(), -1, SQLITE_STATIC);
-            sqlite3_bind_text(update_, 3, op.value().c_str(), -1, SQLITE_STATIC);
-            sqlite3_bind_text(update_, 4, item.number.c_str(), -1, SQLITE_STATIC);
-            step(update_);
-            sqlite3_bind_text(reference_, 1, item.reference_number->c_str(), -1, SQLITE_STATIC);
-            sqlite3_bind_text(reference_, 2, item.number.c_str(), -1, SQLITE_STATIC);
-            sqlite3_bind_text(reference_, 3, op.value().c_str(), -1, SQLITE_STATIC);
-            step(reference_);
-        }
-        exec("COMMIT");
-    }
-
-private:
-    void exec(const char* sql)
-    {
-        if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) throw std::runtime_error(sqlite3_errmsg(db_));
-    }
-    sqlite3_stmt* prepare(const char* sql)
-    {
-        sqlite3_stmt* statement = nullptr;
-        if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK)
-            throw std::runtime_error(sqlite3_errmsg(db_));
-        return statement;
-    }
-    void step(sqlite3_stmt* statement)
-    {
-        if (sqlite3_step(statement) != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db_));
-        sqlite3_reset(statement);
-    }
-
-    sqlite3* db_ = nullptr;
-    sqlite3_stmt* update_ = nullptr;
-    sqlite3_stmt* reference_ = nullptr;
-};
-
 std::vector<nc::charge_item> batch_of(std::size_t first)
 {
     std::vector<nc::charge_item> batch;
@@ -122,7 +60,7 @@ std::pair<double, double> acknowledge_throughput(const std::string& path, std::s
 {
     nc::sqlite_store store{path};
     nc::charges_service service{store};
-    raw_sqlite raw{path};
+    bench::raw_sqlite raw{path};
     double store_seconds = 0;
     double raw_seconds = 0;
     const auto now = start.time_since_epoch().count() + 86400;
@@ -144,27 +82,57 @@ std::pair<double, double> acknowledge_throughput(const std::string& path, std::s
             if (!service.acknowledge(caller, batch).failed.empty()) throw std::runtime_error("acknowledge failed");
         store_seconds += seconds_since(t0);
         t0 = steady_clock::now();
-        for (const auto& batch : for_raw) raw.acknowledge(batch, now);
+        for (const auto& batch : for_raw) raw.acknowledge(op.value(), batch, now);
         raw_seconds += seconds_since(t0);
     }
     return {static_cast<double>(batches) / store_seconds, static_cast<double>(batches) / raw_seconds};
 }
 
-// Median seconds of a list of 50 at offset 0.
+// Median seconds of a list of 50 at offset 0 read right after a commit, as a poller reads it
+// after its own acknowledgement: the store's cache cannot answer it. The commit (a charge
+// issued at the end of the list, so the page itself is unchanged) is not timed.
 double list_latency(const std::string& path, int repetitions)
 {
     nc::sqlite_store store{path};
     nc::charges_service service{store};
     std::vector<double> samples;
-    for (int i = 0; i < repetitions + 50; ++i) {
+    auto late = nc::sample_charges(0, 1, start + std::chrono::hours{24 * 3650}).front();
+    for (int i = 0; i < repetitions + 10; ++i) {
+        late.number = "LATE" + std::to_string(i);
+        service.issue(op, late);
         const auto t0 = steady_clock::now();
         const auto listed = service.list(caller, {nc::status_class::not_processed, 0, 50});
         const double elapsed = seconds_since(t0);
         if (listed.size() != 50) throw std::runtime_error("list returned too little");
-        if (i >= 50) samples.push_back(elapsed);  // the first 50 warm the cache
+        if (i >= 10) samples.push_back(elapsed);  // the first ones warm SQLite's page cache
     }
     std::sort(samples.begin(), samples.end());
     return samples[samples.size() / 2];
+}
+
+struct paging_cost {
+    double median_page = 0;  // seconds per page
+    double first_page = 0;   // seconds of the first page, which jumps there
+    double slowest_other = 0;  // seconds of the slowest page after the first
+};
+
+// `pages` sequential pages of 50 from `offset` on (each starting where the last ended), none
+// read before: the cost of a page, and of the first one.
+paging_cost sequential_pages(nc::charges_service& service, std::size_t offset, int pages)
+{
+    std::vector<double> samples;
+    for (int i = 0; i < pages; ++i) {
+        const auto t0 = steady_clock::now();
+        const auto listed = service.list(caller, {nc::status_class::not_processed, offset + static_cast<std::size_t>(i) * 50, 50});
+        samples.push_back(seconds_since(t0));
+        if (listed.size() != 50) throw std::runtime_error("a page returned too little");
+    }
+    paging_cost cost;
+    cost.first_page = samples.front();
+    cost.slowest_other = samples.size() > 1 ? *std::max_element(samples.begin() + 1, samples.end()) : 0;
+    std::sort(samples.begin(), samples.end());
+    cost.median_page = samples[samples.size() / 2];
+    return cost;
 }
 
 }  // namespace
@@ -175,12 +143,14 @@ int main(int argc, char** argv)
     std::string folder = (std::filesystem::temp_directory_path() / "netflix_charges_bench").string();
     std::vector<std::size_t> sizes{10000, 100000, 1000000};
     std::size_t batches = 400;
-    int repetitions = 2000;
+    int repetitions = 500;
+    int pages = 600;
     app.add_option("--dir", folder, "Where the benchmark databases are made");
     app.add_option("--sizes", sizes, "Database sizes for list latency; the largest also serves acknowledge")
         ->delimiter(',');
     app.add_option("--batches", batches, "Acknowledge batches of 50 per side");
     app.add_option("--repetitions", repetitions, "List calls per size");
+    app.add_option("--pages", pages, "Sequential pages near the start and near the end of the largest database");
     CLI11_PARSE(app, argc, argv);
     std::sort(sizes.begin(), sizes.end());
     if (sizes.empty() || sizes.front() < 100) {
@@ -198,11 +168,24 @@ int main(int argc, char** argv)
     }
 
     const auto largest = folder + "/bench-" + std::to_string(sizes.back()) + ".db";
+    paging_cost near_start, near_end;
+    {
+        nc::sqlite_store store{largest};
+        nc::charges_service service{store};
+        const std::size_t window = static_cast<std::size_t>(pages) * 50;
+        near_start = sequential_pages(service, 0, pages);
+        near_end = sequential_pages(service, sizes.back() > window ? sizes.back() - window : 0, pages);
+    }
+    std::printf("sequential pages on %zu charges: median %.1f us near the start, %.1f us near the end "
+                "(its first page, the jump there: %.1f ms; the slowest after it: %.1f us)\n",
+                sizes.back(), near_start.median_page * 1e6, near_end.median_page * 1e6, near_end.first_page * 1e3,
+                near_end.slowest_other * 1e6);
     const auto [store_rate, raw_rate] = acknowledge_throughput(largest, sizes.back(), batches);
     std::printf("acknowledge on %zu charges: store %.0f batches/s, raw sqlite3 %.0f batches/s\n", sizes.back(),
                 store_rate, raw_rate);
 
     std::printf("ratio acknowledge_vs_raw_sqlite %.3f\n", store_rate / raw_rate);
+    std::printf("ratio store_list_deep_vs_first %.3f\n", near_end.median_page / near_start.median_page);
     for (std::size_t i = 1; i < sizes.size(); ++i)
         std::printf("ratio list_%zu_vs_%zu %.3f\n", sizes[i], sizes.front(), latencies[i] / latencies.front());
     for (const auto size : sizes) std::filesystem::remove(folder + "/bench-" + std::to_string(size) + ".db");

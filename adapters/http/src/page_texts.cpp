@@ -67,15 +67,17 @@ std::size_t page_request_hash::operator()(const page_request& r) const
 
 std::string page_texts::text(page_request request, std::vector<charge> page)
 {
+    std::shared_ptr<const rendered> last;
     {
         std::lock_guard lock{mutex_};
-        const auto it = texts_.find(request);
-        if (it != texts_.end() && shown_alike(it->second.page, page)) return it->second.text;
+        if (const auto it = texts_.find(request); it != texts_.end()) last = it->second;
     }
+    if (last && shown_alike(last->page, page)) return last->text;
     auto text = render(page, request.fields);
+    auto entry = std::make_shared<const rendered>(rendered{std::move(page), text});
     std::lock_guard lock{mutex_};
     if (texts_.size() >= max_texts) texts_.clear();
-    texts_.insert_or_assign(std::move(request), rendered{std::move(page), text});
+    texts_.insert_or_assign(std::move(request), std::move(entry));
     return text;
 }
 

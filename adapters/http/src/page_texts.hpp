@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -49,8 +50,8 @@ private:
         std::string text;
     };
 
-    std::mutex mutex_;
-    std::unordered_map<page_request, rendered, page_request_hash> texts_;
+    std::mutex mutex_;  // held only to find or file an entry: the comparing is done outside it
+    std::unordered_map<page_request, std::shared_ptr<const rendered>, page_request_hash> texts_;
 };
 
 }  // namespace netflix_charges::http::detail

@@ -1,0 +1,116 @@
+#pragma once
+
+// The benchmarks' baseline: what the store does for a list and an acknowledgement, written
+// directly with the sqlite3 C API on the store's schema, with the store's pragmas.
+
+#include <netflix_charges/operations.hpp>
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace bench {
+
+class raw_sqlite {
+public:
+    explicit raw_sqlite(const std::string& path)
+    {
+        if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
+            throw std::runtime_error("open failed");
+        sqlite3_busy_timeout(db_, 5000);
+        exec("PRAGMA journal_mode = WAL");
+        exec("PRAGMA synchronous = FULL");
+        exec("PRAGMA foreign_keys = ON");
+        // Every column of a charge, as the store reads a list page.
+        list_ = prepare("SELECT c.number, c.billing_system_customer_identifier, c.amount, c.currency, "
+                        "c.local_currency_amount, c.local_currency, c.paid_through_date, c.status, c.received_on, "
+                        "c.set_as_approved_on, c.set_as_declined_on, c.set_as_bad_request_on, "
+                        "c.set_as_rejected_request_on, c.acknowledged_on, c.acknowledgement_reference, c.decision, "
+                        "c.decided_on, c.decision_reference, c.id FROM charges c "
+                        "WHERE c.operator_id = (SELECT id FROM operators WHERE name = ?1) AND c.processed = 0 "
+                        "AND c.acknowledged_on IS NULL ORDER BY c.received_on, c.number LIMIT ?2");
+        update_ = prepare("UPDATE charges SET acknowledged_on = ?1, acknowledgement_reference = ?2 "
+                          "WHERE operator_id = (SELECT id FROM operators WHERE name = ?3) AND number = ?4");
+        reference_ = prepare("INSERT INTO reference_numbers (operator_id, reference_number, charge_id) "
+                             "SELECT operator_id, ?1, id FROM charges WHERE number = ?2 AND operator_id = "
+                             "(SELECT id FROM operators WHERE name = ?3)");
+    }
+    ~raw_sqlite()
+    {
+        sqlite3_finalize(list_);
+        sqlite3_finalize(update_);
+        sqlite3_finalize(reference_);
+        sqlite3_close(db_);
+    }
+    raw_sqlite(const raw_sqlite&) = delete;
+    raw_sqlite& operator=(const raw_sqlite&) = delete;
+
+    // The first `limit` unacknowledged PENDING charges of `operator_name`, each column read.
+    std::vector<netflix_charges::charge_item> first_unacknowledged(const std::string& operator_name, int limit)
+    {
+        sqlite3_bind_text(list_, 1, operator_name.c_str(), -1, SQLITE_STATIC);
+        sqlite3_bind_int(list_, 2, limit);
+        std::vector<netflix_charges::charge_item> page;
+        int rc = SQLITE_ROW;
+        while ((rc = sqlite3_step(list_)) == SQLITE_ROW) {
+            for (int column = 2; column < sqlite3_column_count(list_); ++column) sqlite3_column_text(list_, column);
+            page.push_back({column_text(0), column_text(1), std::nullopt});
+        }
+        sqlite3_reset(list_);
+        if (rc != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db_));
+        return page;
+    }
+
+    [[gnu::noinline]] void acknowledge(const std::string& operator_name,
+                                       const std::vector<netflix_charges::charge_item>& batch,
+                                       std::int64_t now)  // a profile shows it
+    {
+        exec("BEGIN IMMEDIATE");
+        for (const auto& item : batch) {
+            sqlite3_bind_int64(update_, 1, now);
+            sqlite3_bind_text(update_, 2, item.reference_number->c_str(), -1, SQLITE_STATIC);
+            sqlite3_bind_text(update_, 3, operator_name.c_str(), -1, SQLITE_STATIC);
+            sqlite3_bind_text(update_, 4, item.number.c_str(), -1, SQLITE_STATIC);
+            step(update_);
+            sqlite3_bind_text(reference_, 1, item.reference_number->c_str(), -1, SQLITE_STATIC);
+            sqlite3_bind_text(reference_, 2, item.number.c_str(), -1, SQLITE_STATIC);
+            sqlite3_bind_text(reference_, 3, operator_name.c_str(), -1, SQLITE_STATIC);
+            step(reference_);
+        }
+        exec("COMMIT");
+    }
+
+private:
+    std::string column_text(int column)
+    {
+        return {reinterpret_cast<const char*>(sqlite3_column_text(list_, column)),
+                static_cast<std::size_t>(sqlite3_column_bytes(list_, column))};
+    }
+    void exec(const char* sql)
+    {
+        if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) throw std::runtime_error(sqlite3_errmsg(db_));
+    }
+    sqlite3_stmt* prepare(const char* sql)
+    {
+        sqlite3_stmt* statement = nullptr;
+        if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK)
+            throw std::runtime_error(sqlite3_errmsg(db_));
+        return statement;
+    }
+    void step(sqlite3_stmt* statement)
+    {
+        if (sqlite3_step(statement) != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db_));
+        sqlite3_reset(statement);
+    }
+
+    sqlite3* db_ = nullptr;
+    sqlite3_stmt* list_ = nullptr;
+    sqlite3_stmt* update_ = nullptr;
+    sqlite3_stmt* reference_ = nullptr;
+};
+
+}  // namespace bench
