@@ -165,7 +165,8 @@ std::size_t drain_over_http(unsigned short port, const std::string& token)
 {
     asio::io_context io;
     beast::tcp_stream stream{io};
-    stream.connect(tcp::endpoint{asio::ip::make_address("127.0.0.1"), port});
+    const tcp::endpoint server{asio::ip::make_address("127.0.0.1"), port};
+    stream.connect(server);
     beast::flat_buffer buffer;
     const auto exchange = [&](bhttp::request<bhttp::string_body> request) {
         request.set(bhttp::field::host, "localhost");
@@ -174,6 +175,13 @@ std::size_t drain_over_http(unsigned short port, const std::string& token)
         bhttp::response<bhttp::string_body> answer;
         bhttp::read(stream, buffer, answer);
         if (answer.result() != bhttp::status::ok) throw std::runtime_error("drain: " + answer.body());
+        if (!answer.keep_alive()) {  // the server's limit of requests per connection: as clients do, connect again
+            beast::error_code ignored;
+            stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+            stream.close();
+            buffer.clear();
+            stream.connect(server);
+        }
         return std::move(answer.body());
     };
     const std::string list_target = "/crmapi/rest/v2/netflix/charges/list?token=" + token +
@@ -240,7 +248,7 @@ int main(int argc, char** argv)
     int rounds = 3;
     std::size_t threads = 2;
     int handler_calls = 20000;
-    std::size_t drained = 20000;
+    std::size_t drained = 100000;
     app.add_option("--dir", folder, "Where the database and wrk scripts are made");
     app.add_option("--charges", charges, "Charges in the database (acknowledge takes from them)");
     app.add_option("--seconds", seconds, "Length of each wrk run");

@@ -21,15 +21,22 @@ SQLite::Database open_file(const std::string& path) { return {path, SQLite::OPEN
 
 int rows(SQLite::Database& db) { return db.execAndGet("SELECT count(*) FROM t").getInt(); }
 
+// A new database in WAL mode with a table t, and a connection to it.
+SQLite::Database wal_database(const std::string& path)
+{
+    auto db = open_file(path);
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("CREATE TABLE t (x INTEGER)");
+    return db;
+}
+
 }  // namespace
 
 TEST_CASE("a WAL index watch changes with every commit, whoever makes it, and only then", "[sqlite][wal index]")
 {
     test_support::temporary_directory folder;
     const auto path = folder.file("watched.db");
-    auto writer = open_file(path);
-    writer.exec("PRAGMA journal_mode = WAL");
-    writer.exec("CREATE TABLE t (x INTEGER)");
+    auto writer = wal_database(path);
     auto watched = open_file(path);
     rows(watched);  // a connection maps its WAL index on its first read
     const auto watch = wal_index_watch::of(watched.getHandle());
@@ -116,9 +123,7 @@ TEST_CASE("a store's change watch on a WAL database reads the WAL index header",
 {
     test_support::temporary_directory folder;
     const auto path = folder.file("watched.db");
-    auto writer = open_file(path);
-    writer.exec("PRAGMA journal_mode = WAL");
-    writer.exec("CREATE TABLE t (x INTEGER)");
+    auto writer = wal_database(path);
     change_watch watch{path, {}};
     const auto before = watch.stamp();
     CHECK(std::holds_alternative<netflix_charges::sqlite_detail::wal_index_header>(before));
