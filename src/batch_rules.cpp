@@ -32,6 +32,8 @@ class working_state {
 public:
     explicit working_state(const batch_snapshot& snapshot)
     {
+        charges_.reserve(snapshot.charges.size());
+        reference_owners_.reserve(snapshot.reference_owners.size() + snapshot.charges.size());
         for (const auto& c : snapshot.charges) charges_.emplace(c.number, &c);
         for (const auto& owner : snapshot.reference_owners)
             reference_owners_.emplace(owner.reference_number, owner.charge_number);

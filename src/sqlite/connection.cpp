@@ -242,6 +242,7 @@ std::vector<stored_charge> connection::charges_by_numbers(std::int64_t operator_
                                                           const std::vector<std::string>& numbers)
 {
     std::vector<stored_charge> found;
+    found.reserve(numbers.size());
     for_each_in_chunks(charges_by_numbers_, operator_row, numbers, [&](SQLite::Statement& row) {
         found.push_back({row.getColumn(id_column).getInt64(), read_charge(row)});
     });
@@ -251,6 +252,7 @@ std::vector<stored_charge> connection::charges_by_numbers(std::int64_t operator_
 std::vector<reference_owner> connection::owners_of(std::int64_t operator_row, const std::vector<std::string>& references)
 {
     std::vector<reference_owner> found;
+    found.reserve(references.size());
     for_each_in_chunks(owners_of_, operator_row, references, [&](SQLite::Statement& row) {
         found.push_back({row.getColumn(0).getString(), row.getColumn(1).getString()});
     });
