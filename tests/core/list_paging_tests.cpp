@@ -164,13 +164,21 @@ TEST_CASE("an entry filed under one stamp is given to no caller of another", "[l
 {
     stamped_cache<std::uint64_t> cache;
     const list_query query{"op", status_class::not_processed, 0, 50};
+    const list_query deeper{"op", status_class::not_processed, 20, 50};
     cache.remember_page(1, query, std::make_shared<const std::vector<charge>>(1));
     cache.remember_anchor(1, query, {10, {}});
     cache.remember_unrevoked(1, "jti");
+    // Under their own stamp, each is given...
     CHECK(cache.page(1, query));
-    CHECK_FALSE(cache.page(2, query));
-    CHECK_FALSE(cache.page(1, query));  // the cache moved on to stamp 2
-    CHECK_FALSE(cache.anchor_before(1, {"op", status_class::not_processed, 20, 50}));
-    CHECK_FALSE(cache.known_unrevoked(1, "jti"));
+    CHECK(cache.anchor_before(1, deeper));
+    CHECK(cache.known_unrevoked(1, "jti"));
+    // ...to its own query only...
     CHECK_FALSE(cache.page(1, {"other", status_class::not_processed, 0, 50}));
+    CHECK_FALSE(cache.page(1, {"op", status_class::processed, 0, 50}));
+    CHECK_FALSE(cache.anchor_before(1, {"other", status_class::not_processed, 20, 50}));
+    // ...and never under another stamp, nor again once another stamp has been seen.
+    CHECK_FALSE(cache.page(2, query));
+    CHECK_FALSE(cache.page(1, query));
+    CHECK_FALSE(cache.anchor_before(1, deeper));
+    CHECK_FALSE(cache.known_unrevoked(1, "jti"));
 }
