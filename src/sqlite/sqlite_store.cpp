@@ -2,9 +2,7 @@
 #include "schema.hpp"
 #include "store_impl.hpp"
 
-#include <algorithm>
 #include <condition_variable>
-#include <limits>
 #include <map>
 #include <mutex>
 #include <string_view>
@@ -23,7 +21,6 @@ const std::string& prepared(const std::string& path, const sqlite_options& optio
         SQLite::Database db{path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
                             static_cast<int>(options.busy_timeout.count())};
         sqlite_detail::prepare_database(db, path);
-        return 0;
     });
     return path;
 }

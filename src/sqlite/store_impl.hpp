@@ -1,7 +1,8 @@
 #pragma once
 
 // The SQLite store's shared parts: the connection pool, fault translation, the write lock, the
-// operators' row ids, and the cache with the change watch it is kept by. Used by the charge and the credential halves of sqlite_store.
+// operators' row ids, and the cache with the change watch it is kept by. Used by the charge
+// and the credential halves of sqlite_store.
 
 #include <netflix_charges/errors.hpp>
 #include <netflix_charges/sqlite_store.hpp>
@@ -57,7 +58,7 @@ private:
     bool committed_ = false;
 };
 
-// Opens what `open` makes on the database at `path`, SQLite's faults translated.
+// What `open` makes (or does) on the database at `path`, SQLite's faults translated.
 template <typename Open>
 auto opened(const std::string& path, Open open)
 {
