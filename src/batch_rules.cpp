@@ -3,8 +3,6 @@
 #include <netflix_charges/errors.hpp>
 
 #include <algorithm>
-#include <map>
-#include <set>
 #include <string_view>
 #include <unordered_map>
 
@@ -26,17 +24,25 @@ std::string describe(errc code, batch_operation operation)
     return std::string{description(code)};
 }
 
-// The batch's working state: the snapshot, as changed by the items applied so far. Charges
-// are copied only when an item changes them.
+// The batch's working state: the snapshot, as changed by the items applied so far. A changed
+// charge is copied only when a later item of the batch names it again (no other item reads it).
 class working_state {
 public:
-    explicit working_state(const batch_snapshot& snapshot)
+    working_state(const batch_snapshot& snapshot, const std::vector<charge_item>& items)
     {
         charges_.reserve(snapshot.charges.size());
         reference_owners_.reserve(snapshot.reference_owners.size() + snapshot.charges.size());
+        occurrences_.reserve(items.size());
         for (const auto& c : snapshot.charges) charges_.emplace(c.number, &c);
         for (const auto& owner : snapshot.reference_owners)
             reference_owners_.emplace(owner.reference_number, owner.charge_number);
+        for (const auto& item : items) ++occurrences_[item.number].total;
+    }
+
+    // Takes the batch's next item, `item`: whether an earlier item named the same charge.
+    bool take_repeated(const charge_item& item)
+    {
+        return occurrences_.at(item.number).taken++ > 0;
     }
 
     const charge* find(const std::string& number) const
@@ -53,19 +59,26 @@ public:
         return it != reference_owners_.end() && it->second != number;
     }
 
-    // Records an applied item; `item` outlives the state.
+    // Records the item just taken as applied; `item` outlives the state.
     void apply(const charge_item& item, const charge_update& update)
     {
-        charge changed = *find(item.number);
-        apply_update(changed, update);
-        changed_.insert_or_assign(item.number, std::move(changed));
+        if (const auto& count = occurrences_.at(item.number); count.taken < count.total) {
+            charge changed = *find(item.number);
+            apply_update(changed, update);
+            changed_.insert_or_assign(item.number, std::move(changed));
+        }
         if (item.reference_number) reference_owners_.emplace(*item.reference_number, item.number);
     }
 
 private:
+    struct occurrences {
+        std::size_t total = 0;
+        std::size_t taken = 0;
+    };
     std::unordered_map<std::string_view, const charge*> charges_;
-    std::map<std::string_view, charge> changed_;
+    std::unordered_map<std::string_view, charge> changed_;
     std::unordered_map<std::string_view, std::string_view> reference_owners_;
+    std::unordered_map<std::string_view, occurrences> occurrences_;  // of the items' numbers
 };
 
 // Whether the item fails against the charge, and why; nothing when it can be applied
@@ -127,13 +140,13 @@ batch_keys keys_of(const std::vector<charge_item>& items)
 batch_plan plan_batch(batch_operation operation, const std::vector<charge_item>& items,
                       const batch_snapshot& snapshot, timestamp now)
 {
-    working_state state{snapshot};
-    std::set<std::string> seen;
+    working_state state{snapshot, items};
     batch_plan plan;
+    plan.updates.reserve(items.size());
     for (const auto& item : items) {
+        const bool repeated = state.take_repeated(item);
         bool replay = false;
         auto failure = check_item(operation, item, state.find(item.number), state, replay);
-        const bool repeated = !seen.insert(item.number).second;
         if (!failure && repeated) failure = errc::duplicate_in_request;
         if (failure) {
             plan.failures.push_back({item.number, item.reference_number, *failure, describe(*failure, operation)});
