@@ -29,7 +29,7 @@ using std::chrono::steady_clock;
 namespace {
 
 const nc::operator_id op{"bench-operator"};
-const nc::identity caller{"bench-billing", op, ""};
+const nc::identity caller = nc::identity::vouched_for_by_host("bench-billing", op, "");
 
 using store_factory = std::function<std::shared_ptr<nc::charge_store>()>;
 

@@ -25,7 +25,7 @@ using std::chrono::steady_clock;
 namespace {
 
 const nc::operator_id op{"bench-operator"};
-const nc::identity caller{"bench-billing", op, ""};
+const nc::identity caller = nc::identity::vouched_for_by_host("bench-billing", op, "");
 const nc::timestamp start = *nc::parse_timestamp("2026-01-01T00:00:00");
 
 double seconds_since(steady_clock::time_point t0)

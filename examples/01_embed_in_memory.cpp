@@ -13,7 +13,7 @@ int main()
     nc::charges_service service{store};
     const nc::operator_id op{"ps_dev"};
     // The operator's billing system, as its verified token would say (see 03 for tokens).
-    const nc::identity billing{"billing", op, "1"};
+    const nc::identity billing = nc::identity::vouched_for_by_host("billing", op, "1");
 
     // The host CRM's side: charges arrive from Netflix.
     for (const char* number : {"I00002705", "I00002706", "I00002707"}) {

@@ -14,7 +14,7 @@ int main(int argc, char** argv)
                                       : (std::filesystem::temp_directory_path() / "netflix_charges_example_02.db").string();
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
     const nc::operator_id op{"ps_dev"};
-    const nc::identity billing{"billing", op, "1"};
+    const nc::identity billing = nc::identity::vouched_for_by_host("billing", op, "1");
 
     {
         // The file is created with the schema on first open; sqlite_options tunes durability,

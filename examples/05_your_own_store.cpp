@@ -1,4 +1,4 @@
-// 05: implement your own store: the four calls of the charge_store port over your own storage
+// 05: implement your own store: the seven calls of the charge_store port over your own storage
 // (here a map behind one mutex). The service keeps every rule; the store only has to read the
 // keys it is given, ask the planner, and apply all of the plan or nothing, atomically.
 #include <netflix_charges/netflix_charges.hpp>
@@ -29,6 +29,10 @@ public:
             auto& c = mine.charges.at(update.number);
             nc::apply_update(c, update);
             for (const auto& reference : nc::references_of(update)) mine.references.emplace(reference, c.number);
+        }
+        for (auto entry : plan.journal) {  // in the same atomic write, numbered in order
+            entry.sequence = ++mine.last_sequence;
+            mine.journal.push_back(std::move(entry));
         }
     }
 
@@ -63,10 +67,47 @@ public:
         return found;
     }
 
+    std::vector<nc::journal_entry> journal(const nc::operator_id& op, std::int64_t after, std::size_t limit) override
+    {
+        std::lock_guard lock{mutex_};
+        std::vector<nc::journal_entry> found;
+        for (const auto& e : operators_[op.value()].journal)
+            if (e.sequence > after && found.size() < limit) found.push_back(e);
+        return found;
+    }
+
+    std::size_t prune_journal(nc::timestamp before) override
+    {
+        std::lock_guard lock{mutex_};
+        std::size_t removed = 0;
+        for (auto& [name, mine] : operators_) {
+            const auto old = std::remove_if(mine.journal.begin(), mine.journal.end(),
+                                            [&](const nc::journal_entry& e) { return e.at < before; });
+            removed += static_cast<std::size_t>(mine.journal.end() - old);
+            mine.journal.erase(old, mine.journal.end());
+        }
+        return removed;
+    }
+
+    void for_each_received(const nc::operator_id& op, nc::timestamp from, nc::timestamp until,
+                           const std::function<void(const nc::charge&)>& each) override
+    {
+        std::lock_guard lock{mutex_};
+        std::vector<const nc::charge*> found;
+        for (const auto& [number, c] : operators_[op.value()].charges)
+            if (c.received_on >= from && c.received_on < until) found.push_back(&c);
+        std::sort(found.begin(), found.end(), [](const nc::charge* a, const nc::charge* b) {
+            return std::tie(a->received_on, a->number) < std::tie(b->received_on, b->number);
+        });
+        for (const auto* c : found) each(*c);
+    }
+
 private:
     struct operator_data {
         std::map<std::string, nc::charge> charges;      // by number
         std::map<std::string, std::string> references;  // reference number -> charge number
+        std::vector<nc::journal_entry> journal;         // in sequence order
+        std::int64_t last_sequence = 0;                 // never reused, even after a prune
     };
     std::mutex mutex_;
     std::map<std::string, operator_data> operators_;
@@ -77,7 +118,7 @@ int main()
     map_store store;
     nc::charges_service service{store};
     const nc::operator_id op{"ps_dev"};
-    const nc::identity billing{"billing", op, ""};
+    const nc::identity billing = nc::identity::vouched_for_by_host("billing", op, "");
     for (const auto& c : nc::sample_charges(0, 2, *nc::parse_timestamp("2026-11-01T08:00:00"))) service.issue(op, c);
 
     const auto pending = service.list(billing, {});

@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     fuzz_support::require(token == fuzz_support::token(), "only the issued token verifies");
-    fuzz_support::require(checked.who->organisation == nc::operator_id{"ps_dev"} && checked.who->user == "billing",
+    fuzz_support::require(checked.who->organisation() == nc::operator_id{"ps_dev"} && checked.who->user() == "billing",
                           "a verified token names its own user");
     return 0;
 }

@@ -15,6 +15,16 @@ decision_kind decision_of(batch_operation operation)
     return operation == batch_operation::accept ? decision_kind::accept : decision_kind::decline;
 }
 
+journal_kind journal_kind_of(batch_operation operation)
+{
+    switch (operation) {
+    case batch_operation::acknowledge: return journal_kind::acknowledged;
+    case batch_operation::accept: return journal_kind::accepted;
+    case batch_operation::decline: return journal_kind::declined;
+    }
+    throw error{errc::internal_error, "", "unknown batch operation"};
+}
+
 std::string describe(errc code, batch_operation operation)
 {
     if (code == errc::decided_with_other_reference)
@@ -143,6 +153,7 @@ batch_plan plan_batch(batch_operation operation, const std::vector<charge_item>&
     working_state state{snapshot, items};
     batch_plan plan;
     plan.updates.reserve(items.size());
+    plan.journal.reserve(items.size());
     for (const auto& item : items) {
         const bool repeated = state.take_repeated(item);
         bool replay = false;
@@ -151,8 +162,11 @@ batch_plan plan_batch(batch_operation operation, const std::vector<charge_item>&
         if (failure) {
             plan.failures.push_back({item.number, item.reference_number, *failure, describe(*failure, operation)});
         } else if (!replay) {
-            plan.updates.push_back(update_for(operation, item, now));
-            state.apply(item, plan.updates.back());
+            const auto& update = plan.updates.emplace_back(update_for(operation, item, now));
+            plan.journal.push_back({0, now, journal_kind_of(operation), item.number,
+                                    update.status.value_or(state.find(item.number)->status), item.reference_number,
+                                    std::nullopt, {}});
+            state.apply(item, update);
         }
     }
     return plan;

@@ -15,6 +15,7 @@ enum class batch_operation { acknowledge, accept, decline };
 
 struct batch_plan {
     std::vector<charge_update> updates;
+    std::vector<journal_entry> journal;  // one per update, without the actor
     std::vector<item_failure> failures;
 };
 

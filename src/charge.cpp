@@ -1,4 +1,5 @@
 #include <netflix_charges/charge.hpp>
+#include <netflix_charges/journal.hpp>
 
 #include <array>
 #include <utility>
@@ -13,6 +14,14 @@ constexpr std::array<std::pair<charge_status, std::string_view>, 5> status_names
     {charge_status::declined, "DECLINED"},
     {charge_status::bad_request, "BAD_REQUEST"},
     {charge_status::rejected, "REJECTED"},
+}};
+
+constexpr std::array<std::pair<journal_kind, std::string_view>, 5> journal_kind_names{{
+    {journal_kind::issued, "issued"},
+    {journal_kind::processed, "processed"},
+    {journal_kind::acknowledged, "acknowledged"},
+    {journal_kind::accepted, "accepted"},
+    {journal_kind::declined, "declined"},
 }};
 
 constexpr std::array<std::pair<status_class, std::string_view>, 2> class_names{{
@@ -42,6 +51,8 @@ std::string_view to_string(charge_status s) { return name_of(status_names, s); }
 std::optional<charge_status> parse_charge_status(std::string_view text) { return value_of(status_names, text); }
 std::string_view to_string(status_class c) { return name_of(class_names, c); }
 std::optional<status_class> parse_status_class(std::string_view text) { return value_of(class_names, text); }
+std::string_view to_string(journal_kind k) { return name_of(journal_kind_names, k); }
+std::optional<journal_kind> parse_journal_kind(std::string_view text) { return value_of(journal_kind_names, text); }
 
 status_class class_of(charge_status s)
 {

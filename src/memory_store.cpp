@@ -20,6 +20,9 @@ struct operator_data {
     std::unordered_map<std::string, charge> charges;
     std::unordered_map<std::string, std::string> reference_owners;
     std::set<list_position> unacknowledged[2];  // in list order, indexed by status_class
+    std::set<list_position> received;           // every charge, in list order
+    std::vector<journal_entry> journal;         // in sequence order
+    std::int64_t last_sequence = 0;             // the last given, kept when entries are pruned
 
     std::set<list_position>& list_of(const charge& c) { return unacknowledged[static_cast<int>(class_of(c.status))]; }
 };
@@ -63,7 +66,7 @@ void memory_store::write(const operator_id& op, const batch_keys& keys, const wr
             snapshot.reference_owners.push_back({reference, it->second});
 
     const auto writes = planner(snapshot);
-    if (writes.inserts.empty() && writes.updates.empty()) return;
+    if (writes.inserts.empty() && writes.updates.empty() && writes.journal.empty()) return;
 
     // Everything is checked before anything changes, so a bad plan changes nothing.
     std::set<std::string> inserted;
@@ -78,6 +81,7 @@ void memory_store::write(const operator_id& op, const batch_keys& keys, const wr
     ++state_->writes;
     for (const auto& c : writes.inserts) {
         data.charges.emplace(c.number, c);
+        data.received.insert(detail::position_of(c));
         if (!c.acknowledged) data.list_of(c).insert(detail::position_of(c));
         for (const auto& reference : references_of(c)) data.reference_owners.emplace(reference, c.number);
     }
@@ -87,6 +91,10 @@ void memory_store::write(const operator_id& op, const batch_keys& keys, const wr
         apply_update(c, update);
         if (!c.acknowledged) data.list_of(c).insert(detail::position_of(c));
         for (const auto& reference : references_of(update)) data.reference_owners.emplace(reference, c.number);
+    }
+    for (auto entry : writes.journal) {
+        entry.sequence = ++data.last_sequence;
+        data.journal.push_back(std::move(entry));
     }
 }
 
@@ -126,6 +134,41 @@ std::vector<charge> memory_store::list_unacknowledged(const operator_id& op, sta
     };
     return detail::read_list_page(state_->cache, detail::list_query::of(op, cls, offset, limit), read_rows,
                                   [&] { return state_->writes; });
+}
+
+std::vector<journal_entry> memory_store::journal(const operator_id& op, std::int64_t after, std::size_t limit)
+{
+    std::shared_lock lock{state_->mutex};
+    const auto* data = state_->find(op);
+    if (data == nullptr) return {};
+    auto it = std::upper_bound(data->journal.begin(), data->journal.end(), after,
+                               [](std::int64_t sequence, const journal_entry& e) { return sequence < e.sequence; });
+    std::vector<journal_entry> entries;
+    for (; it != data->journal.end() && entries.size() < limit; ++it) entries.push_back(*it);
+    return entries;
+}
+
+std::size_t memory_store::prune_journal(timestamp before)
+{
+    std::unique_lock lock{state_->mutex};
+    std::size_t removed = 0;
+    for (auto& [name, data] : state_->operators) {
+        const auto old = std::remove_if(data.journal.begin(), data.journal.end(),
+                                        [&](const journal_entry& e) { return e.at < before; });
+        removed += static_cast<std::size_t>(data.journal.end() - old);
+        data.journal.erase(old, data.journal.end());
+    }
+    return removed;
+}
+
+void memory_store::for_each_received(const operator_id& op, timestamp from, timestamp until,
+                                     const std::function<void(const charge&)>& each)
+{
+    std::shared_lock lock{state_->mutex};
+    const auto* data = state_->find(op);
+    if (data == nullptr) return;
+    for (auto it = data->received.lower_bound({from, {}}); it != data->received.end() && it->received_on < until; ++it)
+        each(data->charges.at(it->number));
 }
 
 bool memory_store::insert_user(const user_record& user)

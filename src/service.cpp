@@ -40,6 +40,12 @@ bool same_details(const charge& stored, const new_charge& c)
            stored.paid_through_date == c.paid_through_date && (!c.received_on || stored.received_on == *c.received_on);
 }
 
+// The journal's entry for a change the host made (no user, no unit).
+journal_entry host_entry(journal_kind kind, const charge& after, timestamp now)
+{
+    return {0, now, kind, after.number, after.status, std::nullopt, std::nullopt, {}};
+}
+
 charge pending_charge(const new_charge& c, timestamp now)
 {
     charge stored;
@@ -55,15 +61,20 @@ charge pending_charge(const new_charge& c, timestamp now)
 }
 
 batch_result run_batch(charge_store& store, const clock& time_source, batch_operation operation,
-                       const operator_id& op, const std::vector<charge_item>& items)
+                       const identity& who, const std::vector<charge_item>& items)
 {
+    const operator_id& op = who.organisation();
     validation::check_operator(op);
     validation::check_items(items);
     const timestamp now = time_source.now();
     batch_plan plan;
     store.write(op, keys_of(items), [&](const batch_snapshot& snapshot) {
         plan = plan_batch(operation, items, snapshot, now);
-        return batch_writes{{}, std::move(plan.updates)};  // a retry plans again
+        for (auto& entry : plan.journal) {
+            entry.user = who.user();
+            entry.unit = who.unit();
+        }
+        return batch_writes{{}, std::move(plan.updates), std::move(plan.journal)};  // a retry plans again
     });
     return {std::move(plan.failures)};
 }
@@ -105,6 +116,7 @@ std::vector<charge> charges_service::issue_many(const operator_id& op, const std
             if (!stored_already[i]) {
                 result[i] = pending_charge(charges[i], now);
                 writes.inserts.push_back(result[i]);
+                writes.journal.push_back(host_entry(journal_kind::issued, result[i], now));
             }
         return writes;
     });
@@ -133,6 +145,9 @@ import_summary charges_service::import_charges(const operator_id& op, const std:
                 ++summary.unchanged;
             } else if (existing.status == charge_status::pending) {
                 writes.updates.push_back({existing.number, line.status, line.status_on.value_or(now), {}, {}});
+                charge after = existing;
+                apply_update(after, writes.updates.back());
+                writes.journal.push_back(host_entry(journal_kind::processed, after, now));
                 ++summary.processed;
             } else {
                 throw error{errc::invalid_transition, error_subject{"number", i, existing.number},
@@ -144,6 +159,7 @@ import_summary charges_service::import_charges(const operator_id& op, const std:
             charge c = pending_charge(charges[i].details, now);
             if (charges[i].status != charge_status::pending)
                 apply_update(c, {c.number, charges[i].status, charges[i].status_on.value_or(now), {}, {}});
+            writes.journal.push_back(host_entry(journal_kind::issued, c, now));
             writes.inserts.push_back(std::move(c));
             ++summary.issued;
         }
@@ -159,7 +175,8 @@ charge charges_service::record_outcome(const operator_id& op, const std::string&
     validation::check_text("number", number, limits::max_number_length);
     if (outcome == charge_status::pending)
         throw error{errc::invalid_parameter, "charge_status", "must be a terminal status, not PENDING"};
-    const timestamp when = on.value_or(clock_.now());
+    const timestamp now = clock_.now();
+    const timestamp when = on.value_or(now);
 
     charge result;
     store_.write(op, {{number}, {}}, [&](const batch_snapshot& snapshot) {
@@ -176,6 +193,7 @@ charge charges_service::record_outcome(const operator_id& op, const std::string&
         update.status_on = when;
         apply_update(result, update);
         writes.updates.push_back(update);
+        writes.journal.push_back(host_entry(journal_kind::processed, result, now));
         return writes;
     });
     return result;
@@ -195,24 +213,36 @@ std::optional<charge> charges_service::find_by_reference(const operator_id& op, 
 
 std::vector<charge> charges_service::list(const identity& who, const list_request& request)
 {
-    validation::check_list(who.organisation, request);
-    return store_.list_unacknowledged(who.organisation, request.charge_status, request.offset,
+    validation::check_list(who.organisation(), request);
+    return store_.list_unacknowledged(who.organisation(), request.charge_status, request.offset,
                                       request.number_of_results);
 }
 
 batch_result charges_service::acknowledge(const identity& who, const std::vector<charge_item>& items)
 {
-    return run_batch(store_, clock_, batch_operation::acknowledge, who.organisation, items);
+    return run_batch(store_, clock_, batch_operation::acknowledge, who, items);
 }
 
 batch_result charges_service::accept(const identity& who, const std::vector<charge_item>& items)
 {
-    return run_batch(store_, clock_, batch_operation::accept, who.organisation, items);
+    return run_batch(store_, clock_, batch_operation::accept, who, items);
 }
 
 batch_result charges_service::decline(const identity& who, const std::vector<charge_item>& items)
 {
-    return run_batch(store_, clock_, batch_operation::decline, who.organisation, items);
+    return run_batch(store_, clock_, batch_operation::decline, who, items);
 }
+
+std::vector<journal_entry> charges_service::journal(const operator_id& op, std::int64_t after, std::size_t limit)
+{
+    validation::check_operator(op);
+    if (after < 0) throw error{errc::invalid_parameter, "after", "must be 0 or a sequence number"};
+    if (limit < 1 || limit > limits::max_journal_entries)
+        throw error{errc::invalid_parameter, "limit",
+                    "must be 1 to " + std::to_string(limits::max_journal_entries)};
+    return store_.journal(op, after, limit);
+}
+
+std::size_t charges_service::prune_journal(timestamp before) { return store_.prune_journal(before); }
 
 }  // namespace netflix_charges

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace netflix_charges {
 
@@ -65,6 +66,13 @@ public:
     // The token stops working at once. Throws error{errc::unauthenticated} when it does not
     // verify (already released, expired, forged).
     virtual void release(std::string_view token) = 0;
+
+protected:
+    // The identity of claims this authenticator has just verified.
+    static identity verified(std::string user, operator_id organisation, std::string unit)
+    {
+        return identity{std::move(user), std::move(organisation), std::move(unit)};
+    }
 };
 
 }  // namespace netflix_charges

@@ -2,9 +2,11 @@
 
 #include <netflix_charges/export.hpp>
 #include <netflix_charges/charge.hpp>
+#include <netflix_charges/journal.hpp>
 #include <netflix_charges/operator_id.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -47,11 +49,13 @@ NETFLIX_CHARGES_EXPORT void apply_update(charge& c, const charge_update& update)
 NETFLIX_CHARGES_EXPORT std::vector<std::string> references_of(const charge_update& update);
 NETFLIX_CHARGES_EXPORT std::vector<std::string> references_of(const charge& c);
 
-// What one atomic write stores: new charges (numbers the snapshot did not have) and changes
-// to charges of the snapshot.
+// What one atomic write stores: new charges (numbers the snapshot did not have), changes to
+// charges of the snapshot, and the journal's entry for each of them. The store gives the
+// entries their sequence numbers, in this order, and appends them in the same transaction.
 struct batch_writes {
     std::vector<charge> inserts;
     std::vector<charge_update> updates;
+    std::vector<journal_entry> journal;
 };
 
 // Decides the writes from a snapshot, or throws to abandon the whole write. It must only read
@@ -80,6 +84,21 @@ public:
     // (received_on, number), skipping `offset`, at most `limit`.
     virtual std::vector<charge> list_unacknowledged(const operator_id& op, status_class cls, std::size_t offset,
                                                     std::size_t limit) = 0;
+
+    // The operator's journal entries with a sequence above `after`, in sequence order, at most
+    // `limit` of them.
+    virtual std::vector<journal_entry> journal(const operator_id& op, std::int64_t after, std::size_t limit) = 0;
+
+    // Removes every operator's journal entries made before `before`, leaving the charges and
+    // the sequence numbers as they are (a later entry never reuses a removed one's number).
+    // Returns how many it removed.
+    virtual std::size_t prune_journal(timestamp before) = 0;
+
+    // Calls `each` with every charge of the operator received in [from, until), in the list's
+    // order (received_on, then number), reading a bounded number of rows at a time. `each`
+    // must not call the store; an exception from it stops the reading and propagates.
+    virtual void for_each_received(const operator_id& op, timestamp from, timestamp until,
+                                   const std::function<void(const charge&)>& each) = 0;
 };
 
 }  // namespace netflix_charges

@@ -23,6 +23,10 @@ public:
     std::optional<charge> find_by_reference(const operator_id& op, const std::string& reference_number) override;
     std::vector<charge> list_unacknowledged(const operator_id& op, status_class cls, std::size_t offset,
                                             std::size_t limit) override;
+    std::vector<journal_entry> journal(const operator_id& op, std::int64_t after, std::size_t limit) override;
+    std::size_t prune_journal(timestamp before) override;
+    void for_each_received(const operator_id& op, timestamp from, timestamp until,
+                           const std::function<void(const charge&)>& each) override;
 
     bool insert_user(const user_record& user) override;
     std::optional<user_record> find_user(const operator_id& op, const std::string& username) override;

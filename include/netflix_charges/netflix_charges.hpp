@@ -9,6 +9,8 @@
 #include <netflix_charges/clock.hpp>
 #include <netflix_charges/decimal.hpp>
 #include <netflix_charges/errors.hpp>
+#include <netflix_charges/identity.hpp>
+#include <netflix_charges/journal.hpp>
 #include <netflix_charges/limits.hpp>
 #include <netflix_charges/memory_store.hpp>
 #include <netflix_charges/operations.hpp>

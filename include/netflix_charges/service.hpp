@@ -5,10 +5,13 @@
 #include <netflix_charges/charge_store.hpp>
 #include <netflix_charges/clock.hpp>
 #include <netflix_charges/identity.hpp>
+#include <netflix_charges/journal.hpp>
+#include <netflix_charges/limits.hpp>
 #include <netflix_charges/operations.hpp>
 #include <netflix_charges/operator_id.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,7 +41,7 @@ struct import_summary {
 // **Example**:
 //   netflix_charges::memory_store store;
 //   netflix_charges::charges_service service{store};
-//   netflix_charges::identity who{"billing", netflix_charges::operator_id{"ps_dev"}, "1"};
+//   auto who = netflix_charges::identity::vouched_for_by_host("billing", netflix_charges::operator_id{"ps_dev"}, "1");
 //   auto result = service.acknowledge(who, {{"I00002707", "pp", std::nullopt}});
 //   for (const auto& f : result.failed) std::cout << f.number << ": " << f.description << '\n';
 class NETFLIX_CHARGES_EXPORT charges_service {
@@ -90,6 +93,21 @@ public:
 
     // Moves PENDING charges to DECLINED (the operator will not bill them).
     batch_result decline(const identity& who, const std::vector<charge_item>& items);
+
+    // --- the journal (host side; docs/journal.md) ---
+    // Every call above that changes a charge writes one entry per changed charge, in the same
+    // atomic write, with the caller's user and unit (nothing for the host side). Replays and
+    // failed items write none.
+
+    // The operator's entries with a sequence above `after` (0: from the first), oldest first,
+    // at most `limit` (1 to limits::max_journal_entries). A reader keeps the last sequence it
+    // has acted on and passes it as `after` next time: each entry is read at least once.
+    std::vector<journal_entry> journal(const operator_id& op, std::int64_t after = 0,
+                                       std::size_t limit = limits::max_journal_entries);
+
+    // Removes every operator's entries made before `before` (retention); charges stay as
+    // they are. Returns how many were removed.
+    std::size_t prune_journal(timestamp before);
 
 private:
     static const clock& default_clock();

@@ -114,7 +114,7 @@ struct harness {
     memory_store store;
     charges_service service{store, time};
     operator_id op{"test-operator"};
-    identity caller{"test-billing", op, ""};
+    identity caller = identity::vouched_for_by_host("test-billing", op);
 
     // Issues a charge for `op`; a status other than PENDING is recorded as its outcome.
     charge issue(const new_charge& c, charge_status status = charge_status::pending)

@@ -87,7 +87,7 @@ struct jwt_authenticator::impl {
         }
         const timestamp now = time.now();
         const timestamp expires = now + options.lifetime;
-        jwt::claims c{who.user, who.organisation.value(), who.unit, seconds_of(now), seconds_of(expires),
+        jwt::claims c{who.user(), who.organisation().value(), who.unit(), seconds_of(now), seconds_of(expires),
                       crypto::to_hex(crypto::random_bytes(16))};
         std::transform(c.jti.begin(), c.jti.end(), c.jti.begin(), [](char ch) { return static_cast<char>(std::toupper(ch)); });
         return {jwt::encode(c, key.kid, key.secret), std::move(who), expires};
@@ -110,7 +110,7 @@ struct jwt_authenticator::impl {
         if (store.is_token_revoked(c.jti)) return {std::nullopt, token_rejection::revoked};
         if (jti) *jti = c.jti;
         if (expires) *expires = timestamp{std::chrono::seconds{c.exp}};
-        return {identity{c.usr, operator_id{c.org}, c.oun}, token_rejection::none};
+        return {authenticator::verified(c.usr, operator_id{c.org}, c.oun), token_rejection::none};
     }
 };
 
@@ -153,7 +153,7 @@ issued_token jwt_authenticator::login(const std::string& username, const std::st
                                         (password_ok ? ": wrong unit" : ": wrong password"));
         refuse_password_login();
     }
-    return impl_->issue({user->username, user->organisation, user->unit});
+    return impl_->issue(verified(user->username, user->organisation, user->unit));
 }
 
 issued_token jwt_authenticator::login_with_key(const std::string& web_api_key, const std::optional<std::string>& unit)
@@ -164,7 +164,7 @@ issued_token jwt_authenticator::login_with_key(const std::string& web_api_key, c
         impl_->log(log_level::info, key ? "key login refused for key " + key->key_id : "key login refused: unknown key");
         refuse_key_login();
     }
-    return impl_->issue({"api-key:" + key->key_id, key->organisation, key->unit});
+    return impl_->issue(verified("api-key:" + key->key_id, key->organisation, key->unit));
 }
 
 token_check jwt_authenticator::verify(std::string_view token)

@@ -90,6 +90,46 @@ void add_references(pqxx::work& tx, std::int64_t operator_row, const std::vector
             throw pqxx::unique_violation{"reference number " + owner[0].as<std::string>() + " was taken meanwhile"};
 }
 
+// Gives the entries the operator's next sequence numbers and appends them, in one statement.
+void append_journal(pqxx::work& tx, std::int64_t operator_row, const std::vector<journal_entry>& entries)
+{
+    if (entries.empty()) return;
+    const auto last = tx.exec_prepared1(take_sequences_statement, operator_row, static_cast<std::int64_t>(entries.size()))[0]
+                          .as<std::int64_t>();
+    std::vector<std::string> at, kinds, numbers, statuses, units;
+    std::vector<std::optional<std::string>> references, users;
+    for (const auto& e : entries) {
+        at.push_back(std::to_string(e.at.time_since_epoch().count()));
+        kinds.push_back(std::to_string(static_cast<int>(e.kind)));
+        numbers.push_back(e.number);
+        statuses.push_back(std::to_string(static_cast<int>(e.status)));
+        references.push_back(e.reference_number);
+        users.push_back(e.user);
+        units.push_back(e.unit);
+    }
+    tx.exec_prepared0(append_journal_statement, operator_row, last - static_cast<std::int64_t>(entries.size()),
+                      text_array(at), text_array(kinds), text_array(numbers), text_array(statuses),
+                      text_array(references), text_array(users), text_array(units));
+}
+
+journal_entry read_journal_entry(const pqxx::row& row)
+{
+    journal_entry e;
+    e.sequence = row[0].as<std::int64_t>();
+    e.at = timestamp{std::chrono::seconds{row[1].as<std::int64_t>()}};
+    const int kind = row[2].as<int>();
+    const int status = row[4].as<int>();
+    if (kind < 0 || kind > 4 || status < 0 || status > 4)
+        throw error{errc::storage_failure, "", "a stored value is not valid: journal entry " + std::to_string(e.sequence)};
+    e.kind = static_cast<journal_kind>(kind);
+    e.number = row[3].as<std::string>();
+    e.status = static_cast<charge_status>(status);
+    if (!row[5].is_null()) e.reference_number = row[5].as<std::string>();
+    if (!row[6].is_null()) e.user = row[6].as<std::string>();
+    e.unit = row[7].as<std::string>();
+    return e;
+}
+
 }  // namespace
 
 postgres_store::postgres_store(const std::string& url, const postgres_options& options)
@@ -131,7 +171,7 @@ void postgres_store::write(const operator_id& op, const batch_keys& keys, const 
         for (std::size_t i = 0; i < snapshot.charges.size(); ++i) index.emplace(snapshot.charges[i].number, i);
 
         const batch_writes writes = planner(snapshot);
-        if (writes.inserts.empty() && writes.updates.empty()) return;
+        if (writes.inserts.empty() && writes.updates.empty() && writes.journal.empty()) return;
 
         if (!operator_row) operator_row = impl::create_operator(tx, op);
         std::vector<std::string> references;
@@ -169,6 +209,7 @@ void postgres_store::write(const operator_id& op, const batch_keys& keys, const 
             tx.exec_prepared0(acknowledge_statement, text_array(acknowledged_ids), text_array(acknowledged_on),
                               text_array(acknowledged_references));
         add_references(tx, *operator_row, references, reference_rows);
+        append_journal(tx, *operator_row, writes.journal);
     });
 }
 
@@ -203,6 +244,53 @@ std::vector<charge> postgres_store::list_unacknowledged(const operator_id& op, s
             found.push_back(read_charge(row));
         return found;
     });
+}
+
+std::vector<journal_entry> postgres_store::journal(const operator_id& op, std::int64_t after, std::size_t limit)
+{
+    const auto count = static_cast<std::int64_t>(std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max()));
+    return impl_->read([&](pqxx::transaction_base& tx) {
+        std::vector<journal_entry> entries;
+        for (const auto& row : tx.exec_prepared(journal_statement, op.value(), after, count))
+            entries.push_back(read_journal_entry(row));
+        return entries;
+    });
+}
+
+std::size_t postgres_store::prune_journal(timestamp before)
+{
+    return impl_->transaction([&](pqxx::work& tx) {
+        return static_cast<std::size_t>(
+            tx.exec_params0("DELETE FROM journal WHERE at < $1", before.time_since_epoch().count()).affected_rows());
+    });
+}
+
+void postgres_store::for_each_received(const operator_id& op, timestamp from, timestamp until,
+                                       const std::function<void(const charge&)>& each)
+{
+    constexpr std::int64_t page = 1000;  // rows held at a time
+    try {
+        impl_->with_connection([&](pqxx::connection& conn) {
+            // One snapshot for the whole reading, page after page.
+            pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::readwrite_policy::read_only> tx{conn};
+            std::int64_t after_time = from.time_since_epoch().count() - 1;
+            std::string after_number;
+            for (;;) {
+                const auto rows = tx.exec_prepared(received_statement, op.value(), from.time_since_epoch().count(),
+                                                   until.time_since_epoch().count(), after_time, after_number, page);
+                for (const auto& row : rows) {
+                    const charge c = read_charge(row);
+                    each(c);
+                    after_time = c.received_on.time_since_epoch().count();
+                    after_number = c.number;
+                }
+                if (static_cast<std::int64_t>(rows.size()) < page) break;
+            }
+            tx.commit();
+        });
+    } catch (const pqxx::failure& e) {
+        throw impl::storage_failure(e);
+    }
 }
 
 }  // namespace netflix_charges

@@ -14,7 +14,7 @@ struct migration {
     const char* sql;
 };
 
-// The same tables as the SQLite store's migrations 1 and 2, in PostgreSQL's types.
+// The same tables as the SQLite store's migrations 1 to 3, in PostgreSQL's types.
 const std::vector<migration>& migrations()
 {
     static const std::vector<migration> all{
@@ -82,6 +82,22 @@ CREATE TABLE signing_keys (
     secret     BYTEA NOT NULL,
     created_on BIGINT NOT NULL
 );
+)sql"},
+        {3, R"sql(
+ALTER TABLE operators ADD COLUMN last_journal_sequence BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE journal (
+    operator_id      BIGINT NOT NULL REFERENCES operators (id),
+    sequence         BIGINT NOT NULL,
+    at               BIGINT NOT NULL,
+    kind             SMALLINT NOT NULL CHECK (kind BETWEEN 0 AND 4),
+    number           TEXT NOT NULL,
+    charge_status    SMALLINT NOT NULL CHECK (charge_status BETWEEN 0 AND 4),
+    reference_number TEXT,
+    actor_user       TEXT,
+    actor_unit       TEXT NOT NULL,
+    PRIMARY KEY (operator_id, sequence)
+);
+CREATE INDEX charges_received ON charges (operator_id, received_on, number);
 )sql"},
     };
     return all;

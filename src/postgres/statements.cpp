@@ -36,6 +36,26 @@ void prepare_statements(pqxx::connection& connection)
                        "SELECT $1, v.reference, v.charge_id FROM unnest($2::text[], $3::bigint[]) AS v(reference, charge_id) "
                        "ON CONFLICT DO NOTHING");
     connection.prepare(revoked_statement, "SELECT 1 FROM revoked_tokens WHERE jti = $1");
+    // The operator's row stays locked until the commit, so an operator's writers take their
+    // sequence numbers one at a time, in the order they commit: a reader of the journal never
+    // sees a number before a smaller one that is still to come.
+    connection.prepare(take_sequences_statement, "UPDATE operators SET last_journal_sequence = last_journal_sequence + $2 "
+                                                 "WHERE id = $1 RETURNING last_journal_sequence");
+    connection.prepare(append_journal_statement,
+                       "INSERT INTO journal (operator_id, sequence, at, kind, number, charge_status, reference_number, "
+                       "actor_user, actor_unit) SELECT $1, $2 + v.i, v.at, v.kind, v.number, v.charge_status, "
+                       "v.reference_number, v.actor_user, v.actor_unit FROM unnest($3::bigint[], $4::smallint[], "
+                       "$5::text[], $6::smallint[], $7::text[], $8::text[], $9::text[]) WITH ORDINALITY "
+                       "AS v(at, kind, number, charge_status, reference_number, actor_user, actor_unit, i)");
+    connection.prepare(journal_statement,
+                       "SELECT sequence, at, kind, number, charge_status, reference_number, actor_user, actor_unit "
+                       "FROM journal WHERE operator_id = (SELECT id FROM operators WHERE name = $1) AND sequence > $2 "
+                       "ORDER BY sequence LIMIT $3");
+    // A page of the charges received in [$2, $3) after the position ($4, $5), in list order.
+    connection.prepare(received_statement,
+                       select + " FROM charges c WHERE c.operator_id = (SELECT id FROM operators WHERE name = $1) "
+                                "AND c.received_on >= $2 AND c.received_on < $3 AND (c.received_on, c.number) > ($4, $5) "
+                                "ORDER BY c.received_on, c.number LIMIT $6");
 }
 
 }  // namespace netflix_charges::postgres_detail

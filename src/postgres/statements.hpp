@@ -15,6 +15,10 @@ inline constexpr const char* owners_statement = "reference_owners";
 inline constexpr const char* acknowledge_statement = "acknowledge_many";
 inline constexpr const char* add_references_statement = "add_references";
 inline constexpr const char* revoked_statement = "is_token_revoked";
+inline constexpr const char* take_sequences_statement = "take_journal_sequences";
+inline constexpr const char* append_journal_statement = "append_journal";
+inline constexpr const char* journal_statement = "journal";
+inline constexpr const char* received_statement = "charges_received";
 
 void prepare_statements(pqxx::connection& connection);
 

@@ -218,7 +218,15 @@ connection::connection(const std::string& path, const sqlite_options& options)
                                                "WHERE r.operator_id = ?1 AND r.reference_number = ?2")),
       list_unacknowledged_(db_, list_unacknowledged_sql()),
       list_unacknowledged_after_(db_, list_unacknowledged_after_sql()),
-      is_token_revoked_(db_, "SELECT 1 FROM revoked_tokens WHERE jti = ?1")
+      is_token_revoked_(db_, "SELECT 1 FROM revoked_tokens WHERE jti = ?1"),
+      take_sequences_(db_, "UPDATE operators SET last_journal_sequence = last_journal_sequence + ?2 WHERE id = ?1 "
+                           "RETURNING last_journal_sequence"),
+      append_journal_(db_, "INSERT INTO journal (operator_id, sequence, at, kind, number, charge_status, "
+                           "reference_number, actor_user, actor_unit) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+      journal_(db_, "SELECT sequence, at, kind, number, charge_status, reference_number, actor_user, actor_unit FROM journal "
+                    "WHERE operator_id = ?1 AND sequence > ?2 ORDER BY sequence LIMIT ?3"),
+      received_(db_, select_charges("FROM charges c WHERE c.operator_id = ?1 AND c.received_on >= ?2 "
+                                    "AND c.received_on < ?3 ORDER BY c.received_on, c.number"))
 {
 }
 
@@ -347,6 +355,68 @@ bool connection::is_token_revoked(const std::string& jti)
     statement_use use{is_token_revoked_};
     use->bindNoCopy(1, jti);
     return use->executeStep();
+}
+
+void connection::append_journal(std::int64_t operator_row, std::vector<journal_entry> entries)
+{
+    if (entries.empty()) return;
+    std::int64_t last = 0;
+    {
+        statement_use use{take_sequences_};
+        use->bind(1, operator_row);
+        use->bind(2, static_cast<std::int64_t>(entries.size()));
+        if (!use->executeStep()) throw error{errc::internal_error, "", "journal of an unknown operator row"};
+        last = use->getColumn(0).getInt64();
+    }
+    std::int64_t sequence = last - static_cast<std::int64_t>(entries.size());
+    for (const auto& entry : entries) {
+        statement_use use{append_journal_};
+        use->bind(1, operator_row);
+        use->bind(2, ++sequence);
+        use->bind(3, static_cast<std::int64_t>(entry.at.time_since_epoch().count()));
+        use->bind(4, static_cast<int>(entry.kind));
+        use->bindNoCopy(5, entry.number);
+        use->bind(6, static_cast<int>(entry.status));
+        bind_optional(*use, 7, entry.reference_number);
+        bind_optional(*use, 8, entry.user);
+        use->bindNoCopy(9, entry.unit);
+        use->exec();
+    }
+}
+
+std::vector<journal_entry> connection::journal(std::int64_t operator_row, std::int64_t after, std::int64_t limit)
+{
+    statement_use use{journal_};
+    use->bind(1, operator_row);
+    use->bind(2, after);
+    use->bind(3, limit);
+    std::vector<journal_entry> entries;
+    while (use->executeStep()) {
+        journal_entry e;
+        e.sequence = use->getColumn(0).getInt64();
+        e.at = timestamp{std::chrono::seconds{use->getColumn(1).getInt64()}};
+        const int kind = use->getColumn(2).getInt();
+        const int status = use->getColumn(4).getInt();
+        if (kind < 0 || kind > 4 || status < 0 || status > 4) corrupt("journal entry " + std::to_string(e.sequence));
+        e.kind = static_cast<journal_kind>(kind);
+        e.number = use->getColumn(3).getString();
+        e.status = static_cast<charge_status>(status);
+        e.reference_number = optional_text(*use, 5);
+        e.user = optional_text(*use, 6);
+        e.unit = use->getColumn(7).getString();
+        entries.push_back(std::move(e));
+    }
+    return entries;
+}
+
+void connection::for_each_received(std::int64_t operator_row, timestamp from, timestamp until,
+                                   const std::function<void(const charge&)>& each)
+{
+    statement_use use{received_};
+    use->bind(1, operator_row);
+    use->bind(2, static_cast<std::int64_t>(from.time_since_epoch().count()));
+    use->bind(3, static_cast<std::int64_t>(until.time_since_epoch().count()));
+    while (use->executeStep()) each(read_charge(*use));
 }
 
 }  // namespace netflix_charges::sqlite_detail

@@ -14,6 +14,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +51,13 @@ public:
                                             const detail::list_position* after, std::int64_t skip, std::int64_t limit);
     bool is_token_revoked(const std::string& jti);
 
+    // Gives `entries` the operator's next sequence numbers, in order, and appends them.
+    void append_journal(std::int64_t operator_row, std::vector<journal_entry> entries);
+    std::vector<journal_entry> journal(std::int64_t operator_row, std::int64_t after, std::int64_t limit);
+    // Calls `each` with the charges received in [from, until), in list order, one row at a time.
+    void for_each_received(std::int64_t operator_row, timestamp from, timestamp until,
+                           const std::function<void(const charge&)>& each);
+
 private:
     SQLite::Database db_;
     SQLite::Statement find_operator_;
@@ -65,6 +73,10 @@ private:
     SQLite::Statement list_unacknowledged_;
     SQLite::Statement list_unacknowledged_after_;
     SQLite::Statement is_token_revoked_;
+    SQLite::Statement take_sequences_;
+    SQLite::Statement append_journal_;
+    SQLite::Statement journal_;
+    SQLite::Statement received_;
 };
 
 // The list queries, from the start and after a position (for a test that checks their plans are

@@ -84,6 +84,27 @@ CREATE TABLE signing_keys (
 );
 )sql";
 
+// The journal (SPEC section 6), and the index the report reads charges by. Charges stored
+// before this version have no entries: the journal starts with the upgrade.
+const char* const schema_3 = R"sql(
+ALTER TABLE operators ADD COLUMN last_journal_sequence INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE journal (
+    operator_id      INTEGER NOT NULL REFERENCES operators (id),
+    sequence         INTEGER NOT NULL,
+    at               INTEGER NOT NULL,  -- Unix seconds, UTC
+    kind             INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 4),  -- journal_kind
+    number           TEXT NOT NULL,
+    charge_status    INTEGER NOT NULL CHECK (charge_status BETWEEN 0 AND 4),
+    reference_number TEXT,
+    actor_user       TEXT,  -- the caller's user or Web API key id; NULL: the host
+    actor_unit       TEXT NOT NULL,
+    PRIMARY KEY (operator_id, sequence)
+) WITHOUT ROWID;
+
+CREATE INDEX charges_received ON charges (operator_id, received_on, number);
+)sql";
+
 [[noreturn]] void refuse(const std::string& path, const std::string& why)
 {
     throw error{errc::storage_failure, "", path + ": " + why + "; the file was left untouched"};
@@ -111,7 +132,7 @@ int count_objects(SQLite::Database& db, const std::string& path)
 
 const std::vector<migration>& migrations()
 {
-    static const std::vector<migration> all{{1, schema_1}, {2, schema_2}};
+    static const std::vector<migration> all{{1, schema_1}, {2, schema_2}, {3, schema_3}};
     return all;
 }
 

@@ -2,7 +2,9 @@
 #include "schema.hpp"
 #include "store_impl.hpp"
 
+#include <algorithm>
 #include <condition_variable>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <string_view>
@@ -54,8 +56,8 @@ void sqlite_store::write(const operator_id& op, const batch_keys& keys, const wr
         std::unordered_map<std::string_view, std::size_t> index;  // number -> position in the snapshot
         for (std::size_t i = 0; i < snapshot.charges.size(); ++i) index.emplace(snapshot.charges[i].number, i);
 
-        const batch_writes writes = planner(snapshot);
-        if (writes.inserts.empty() && writes.updates.empty()) return;
+        batch_writes writes = planner(snapshot);
+        if (writes.inserts.empty() && writes.updates.empty() && writes.journal.empty()) return;
 
         operator_row = row_of_operator(true);
         for (const auto& c : writes.inserts) {
@@ -74,6 +76,7 @@ void sqlite_store::write(const operator_id& op, const batch_keys& keys, const wr
             for (const auto& reference : references_of(update))
                 conn.insert_reference(*operator_row, reference, row_ids[it->second]);
         }
+        conn.append_journal(*operator_row, std::move(writes.journal));
     });
 }
 
@@ -106,6 +109,35 @@ std::vector<charge> sqlite_store::list_unacknowledged(const operator_id& op, sta
     };
     return detail::read_list_page(impl_->cache, detail::list_query::of(op, cls, offset, limit), read_rows,
                                   [&] { return impl_->watch.stamp(); });
+}
+
+std::vector<journal_entry> sqlite_store::journal(const operator_id& op, std::int64_t after, std::size_t limit)
+{
+    return impl_->with_connection([&](connection& conn) {
+        const auto operator_row = impl_->operator_row(conn, op);
+        if (!operator_row) return std::vector<journal_entry>{};
+        return conn.journal(*operator_row, after, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+    });
+}
+
+std::size_t sqlite_store::prune_journal(timestamp before)
+{
+    std::size_t removed = 0;
+    impl_->write_transaction([&](connection& conn) {
+        SQLite::Statement prune{conn.database(), "DELETE FROM journal WHERE at < ?1"};
+        prune.bind(1, static_cast<std::int64_t>(before.time_since_epoch().count()));
+        removed = static_cast<std::size_t>(prune.exec());
+    });
+    return removed;
+}
+
+void sqlite_store::for_each_received(const operator_id& op, timestamp from, timestamp until,
+                                     const std::function<void(const charge&)>& each)
+{
+    impl_->with_connection([&](connection& conn) {
+        if (const auto operator_row = impl_->operator_row(conn, op))
+            conn.for_each_received(*operator_row, from, until, each);
+    });
 }
 
 }  // namespace netflix_charges

@@ -48,13 +48,13 @@ TEST_CASE_METHOD(auth_fixture, "a user logs in with user name, password and orga
 {
     for (const auto& unit : {std::optional<std::string>{}, std::optional<std::string>{"unit-1"}}) {
         const auto issued = auth.login("billing", "correct horse battery", "operator-a", unit);
-        CHECK(issued.who.organisation == op);
-        CHECK(issued.who.user == "billing");
-        CHECK(issued.who.unit == "unit-1");
+        CHECK(issued.who.organisation() == op);
+        CHECK(issued.who.user() == "billing");
+        CHECK(issued.who.unit() == "unit-1");
         CHECK(issued.expires_on == time.now() + std::chrono::hours{2});
         const auto checked = auth.verify(issued.token);
         REQUIRE(checked.who);
-        CHECK(checked.who->organisation == op);
+        CHECK(checked.who->organisation() == op);
     }
 }
 
@@ -92,7 +92,7 @@ TEST_CASE_METHOD(auth_fixture, "passwords are kept only as salted, slow hashes",
     jwt_authenticator defaults{credentials, {}, time};
     defaults.add_user(op, "third", "", "correct horse battery");
     CHECK(credentials.find_user(op, "third")->password_hash.rfind("pbkdf2-sha256$600000$", 0) == 0);
-    CHECK(defaults.login("third", "correct horse battery", "operator-a", std::nullopt).who.user == "third");
+    CHECK(defaults.login("third", "correct horse battery", "operator-a", std::nullopt).who.user() == "third");
 }
 
 TEST_CASE_METHOD(auth_fixture, "an unknown user takes about as long as a wrong password", "[contract][auth][timing]")
@@ -133,9 +133,9 @@ TEST_CASE_METHOD(auth_fixture, "a Web API key logs in the operator's billing sys
     const auto key = auth.create_api_key(op, "unit-1");
     CHECK(key.key.size() >= 40);  // 32 random bytes
     const auto issued = auth.login_with_key(key.key, std::nullopt);
-    CHECK(issued.who.organisation == op);
-    CHECK(issued.who.unit == "unit-1");
-    CHECK(auth.login_with_key(key.key, std::string{"unit-1"}).who.organisation == op);
+    CHECK(issued.who.organisation() == op);
+    CHECK(issued.who.unit() == "unit-1");
+    CHECK(auth.login_with_key(key.key, std::string{"unit-1"}).who.organisation() == op);
     require_refused([&] { auth.login_with_key(key.key, std::string{"unit-2"}); });
     require_refused([&] { auth.login_with_key(key.key + "x", std::nullopt); });
     require_refused([&] { auth.login_with_key("", std::nullopt); });
@@ -154,7 +154,7 @@ TEST_CASE_METHOD(auth_fixture, "a revoked Web API key no longer logs in; another
 {
     const auto key = auth.create_api_key(op, "");
     CHECK_FALSE(auth.revoke_api_key(other, key.key_id));
-    CHECK(auth.login_with_key(key.key, std::nullopt).who.organisation == op);
+    CHECK(auth.login_with_key(key.key, std::nullopt).who.organisation() == op);
     CHECK(auth.revoke_api_key(op, key.key_id));
     require_refused([&] { auth.login_with_key(key.key, std::nullopt); });
     CHECK(auth.api_keys(op)[0].revoked_on == time.now());
@@ -166,7 +166,7 @@ TEST_CASE_METHOD(auth_fixture, "a key of another operator logs in that operator 
     issue_for(op, a_charge("A1"));
     const auto theirs = auth.create_api_key(other, "");
     const auto who = auth.verify(auth.login_with_key(theirs.key, std::nullopt).token).who.value();
-    CHECK(who.organisation == other);
+    CHECK(who.organisation() == other);
     CHECK(codes(service.acknowledge(who, {item("A1")})) == std::vector<std::string>{"2"});
 }
 

@@ -31,8 +31,8 @@ struct fixture {
     charges_service service{*store, time};
     operator_id op{"operator-a"};
     operator_id other{"operator-b"};
-    identity caller{"billing", op, ""};  // op's billing system, as its token says
-    identity other_caller{"billing", other, ""};
+    identity caller = identity::vouched_for_by_host("billing", op);  // op's billing system, as its token says
+    identity other_caller = identity::vouched_for_by_host("billing", other);
 
     charge issue(const new_charge& c, charge_status status = charge_status::pending)
     {
@@ -54,7 +54,7 @@ struct fixture {
                                         std::size_t count = 50)
     {
         std::vector<std::string> numbers;
-        for (const auto& c : service.list(identity{"billing", who, ""}, {cls, offset, count}))
+        for (const auto& c : service.list(identity::vouched_for_by_host("billing", who, ""), {cls, offset, count}))
             numbers.push_back(c.number);
         return numbers;
     }

@@ -52,8 +52,8 @@ TEST_CASE_METHOD(fixture, "the same number at two operators is two charges", "[c
 TEST_CASE_METHOD(fixture, "an empty or malformed operator id is refused", "[contract][isolation]")
 {
     for (const char* bad : {"", "op\n"}) {
-        CHECK_THROWS_AS(service.list(identity{"billing", operator_id{bad}, ""}, {}), error);
-        CHECK_THROWS_AS(service.acknowledge(identity{"billing", operator_id{bad}, ""}, {item("I1")}), error);
+        CHECK_THROWS_AS(service.list(identity::vouched_for_by_host("billing", operator_id{bad}), {}), error);
+        CHECK_THROWS_AS(service.acknowledge(identity::vouched_for_by_host("billing", operator_id{bad}), {item("I1")}), error);
         CHECK_THROWS_AS(service.issue(operator_id{bad}, a_charge("I1")), error);
     }
 }

@@ -7,8 +7,17 @@
 
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <type_traits>
+
 using namespace netflix_charges;
 using netflix_charges::testing::at;
+
+// An identity comes from an authenticator that verified a token, or by name from a host that
+// authenticated its caller itself; loose strings (a request's fields) never make one.
+static_assert(!std::is_aggregate_v<identity>);
+static_assert(!std::is_constructible_v<identity, std::string, operator_id, std::string>);
+static_assert(!std::is_constructible_v<identity, const char*, operator_id, const char*>);
 
 namespace {
 
@@ -93,9 +102,9 @@ TEST_CASE_METHOD(token_fixture, "an issued token carries CRM.COM's claims and li
 
     const auto ok = auth.verify(token);
     REQUIRE(ok.who);
-    CHECK(ok.who->user == "billing");
-    CHECK(ok.who->organisation == operator_id{"ps_dev"});
-    CHECK(ok.who->unit == "1");
+    CHECK(ok.who->user() == "billing");
+    CHECK(ok.who->organisation() == operator_id{"ps_dev"});
+    CHECK(ok.who->unit() == "1");
 
     time.advance(std::chrono::seconds{7199});
     CHECK(auth.verify(token).who);
@@ -111,7 +120,7 @@ TEST_CASE_METHOD(token_fixture, "iat and exp are accepted as numbers or as numer
                             std::to_string(t + 60) + R"(","jti":"J2"})";
     const auto ok = auth.verify(forge(hs256_header, as_strings));
     REQUIRE(ok.who);
-    CHECK(ok.who->unit == "1");
+    CHECK(ok.who->unit() == "1");
     CHECK(rejection_of(forge(hs256_header, R"({"usr":"u","org":"o","oun":"1","iat":"12x","exp":"99999999999","jti":"J"})")) ==
           token_rejection::malformed);
 }

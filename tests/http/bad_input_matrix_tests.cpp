@@ -292,7 +292,7 @@ struct matrix_fixture {
         const operator_id other{"other"};
         for (const char* number : {"P1", "P2", "P3", "A1", "D1"}) service.issue(op, a_charge(number).for_customer("c1"));
         service.issue(other, a_charge("X1").for_customer("c1"));
-        const identity caller{"billing", op, ""};
+        const identity caller = identity::vouched_for_by_host("billing", op, "");
         REQUIRE(service.acknowledge(caller, {{"A1", "c1", std::string{"R-A1"}}, {"P3", "c1", std::string{"R-TAKEN"}}}).failed.empty());
         REQUIRE(service.decline(caller, {{"D1", "c1", std::string{"R-D1"}}}).failed.empty());
         auth.add_user(op, "billing", "", "correct horse");

@@ -68,7 +68,7 @@ TEST_CASE_METHOD(fixture, "login answers a token that works for the operator's c
     const auto e = envelope_of(r);
     CHECK(e.at("status").at("code") == "OK");
     const std::string issued{e.at("data").at("token").as_string()};
-    CHECK(auth.verify(issued).who->organisation == op);
+    CHECK(auth.verify(issued).who->organisation() == op);
 
     const auto wrong = post("authentication/token", R"({"username":"billing","password":"wrong","organisation":"ps_dev"})");
     CHECK(status_code(wrong) == "INVALID_CREDENTIALS");
@@ -97,7 +97,7 @@ TEST_CASE_METHOD(fixture, "a Web API key logs in with HTTP Basic auth, as the us
     const auto r = call("POST", base + "authentication/web_api_key/token", "", {{"Authorization", basic(key.key + ":")}});
     const auto e = envelope_of(r);
     CHECK(e.at("status").at("code") == "OK");
-    CHECK(auth.verify(std::string{e.at("data").at("token").as_string()}).who->organisation == op);
+    CHECK(auth.verify(std::string{e.at("data").at("token").as_string()}).who->organisation() == op);
 
     const auto with_unit = call("POST", base + "authentication/web_api_key/token", R"({"unit":"1"})",
                                 {{"Authorization", basic(key.key + ":")}, {"Content-Type", "application/json"}});
@@ -472,6 +472,9 @@ struct failing_store : charge_store {
     {
         return {};
     }
+    std::vector<journal_entry> journal(const operator_id&, std::int64_t, std::size_t) override { return {}; }
+    std::size_t prune_journal(timestamp) override { return 0; }
+    void for_each_received(const operator_id&, timestamp, timestamp, const std::function<void(const charge&)>&) override {}
 };
 
 }  // namespace

@@ -189,7 +189,7 @@ TEST_CASE("under load: mixed clients and a busy host side keep every invariant",
         CHECK(c->status == outcome);
     }
     for (int o = 0; o < 2; ++o) {
-        for (const auto& c : service.list(identity{"billing", ops[o], ""}, {status_class::not_processed, 0, 50})) {
+        for (const auto& c : service.list(identity::vouched_for_by_host("billing", ops[o], ""), {status_class::not_processed, 0, 50})) {
             CHECK(c.number[0] == letters[o]);
             CHECK_FALSE(c.acknowledged);
         }

@@ -25,9 +25,9 @@ TEST_CASE("a token stays valid across a restart, and a released one stays releas
     jwt_authenticator auth{store, fast_hashes()};
     const auto who = auth.verify(kept).who;
     REQUIRE(who);
-    CHECK(who->organisation == operator_id{"op"});
+    CHECK(who->organisation() == operator_id{"op"});
     CHECK(auth.verify(released).rejection == token_rejection::revoked);
-    CHECK(auth.login("billing", "correct horse", "op", std::nullopt).who.unit == "1");
+    CHECK(auth.login("billing", "correct horse", "op", std::nullopt).who.unit() == "1");
 }
 
 TEST_CASE("neither a password nor a Web API key is written to the database file", "[sqlite][auth]")

@@ -201,7 +201,18 @@ TEST_CASE("a version-1 database (charges only) is upgraded in place, charges kep
     CHECK(service.find(operator_id{"op"}, "OLD1")->amount.to_string() == "9.99");
     CHECK(store.insert_user({operator_id{"op"}, "u", "", "hash"}));
     SQLite::Database db{path};
-    CHECK(db.execAndGet("PRAGMA user_version").getInt() == 2);
+    CHECK(db.execAndGet("PRAGMA user_version").getInt() == sqlite_store::schema_version());
     CHECK(db.tableExists("users"));
     CHECK(db.tableExists("api_keys"));
+
+    // The journal starts with the upgrade: the old charge has no entry until it changes.
+    CHECK(service.journal(operator_id{"op"}).empty());
+    const auto billing = identity::vouched_for_by_host("billing", operator_id{"op"}, "u1");
+    REQUIRE(service.acknowledge(billing, {{"OLD1", "c1", std::string{"R1"}}}).failed.empty());
+    const auto entries = service.journal(operator_id{"op"});
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0].sequence == 1);
+    CHECK(entries[0].kind == journal_kind::acknowledged);
+    CHECK(entries[0].user == "billing");
+    CHECK(entries[0].unit == "u1");
 }

@@ -26,7 +26,7 @@ inline jwt_options fast_hashes()
 }
 
 // The operator's billing system, as its token would say.
-inline identity as_caller(const operator_id& op) { return {"billing", op, ""}; }
+inline identity as_caller(const operator_id& op) { return identity::vouched_for_by_host("billing", op); }
 
 inline std::string read_bytes(const std::string& path)
 {

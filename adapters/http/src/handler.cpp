@@ -181,7 +181,7 @@ struct handler::impl {
         auto fields = charge_fields();
         if (const auto names = optional_parameter(p, "fields_set")) fields = field_list(*names);
         auto page = service.list(who, listing);
-        page_request asked{who.organisation.value(), listing.charge_status, listing.offset,
+        page_request asked{who.organisation().value(), listing.charge_status, listing.offset,
                            listing.number_of_results, std::move(fields)};
         return json_response(200, list_texts.text(std::move(asked), std::move(page)));
     }

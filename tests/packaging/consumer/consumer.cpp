@@ -42,7 +42,7 @@ bool round_trip(nc::charge_store& store)
     c.currency = "EUR";
     c.paid_through_date = *nc::parse_date("2026-12-31");
     service.issue(op, c);
-    const nc::identity billing{"billing", op, ""};
+    const nc::identity billing = nc::identity::vouched_for_by_host("billing", op, "");
     const bool listed = service.list(billing, {}).size() == 1;
     const auto result = service.acknowledge(billing, {{"I1", "cust-1", "REF-1"}});
     return listed && result.failed.empty() && service.list(billing, {}).empty();
