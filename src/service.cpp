@@ -5,7 +5,9 @@
 
 #include <netflix_charges/limits.hpp>
 
+#include <chrono>
 #include <map>
+#include <utility>
 
 namespace netflix_charges {
 
@@ -244,5 +246,33 @@ std::vector<journal_entry> charges_service::journal(const operator_id& op, std::
 }
 
 std::size_t charges_service::prune_journal(timestamp before) { return store_.prune_journal(before); }
+
+namespace {
+
+// The start of a day, UTC.
+timestamp start_of(const date& d)
+{
+    return *parse_timestamp(format_date(d) + "T00:00:00");
+}
+
+}  // namespace
+
+void charges_service::for_each_received(const operator_id& op, const date& from, const date& to,
+                                        const std::function<void(const charge&)>& each)
+{
+    validation::check_operator(op);
+    for (const auto& [field, day] : {std::pair{"from", &from}, std::pair{"to", &to}})
+        if (!parse_date(format_date(*day)) || format_date(*day) < "1970-01-01")
+            throw error{errc::invalid_parameter, field, "must be a date from 1970-01-01 to 9999-12-31"};
+    if (format_date(to) < format_date(from)) throw error{errc::invalid_parameter, "to", "must not be before from"};
+    store_.for_each_received(op, start_of(from), start_of(to) + std::chrono::hours{24}, each);
+}
+
+std::vector<report_row> charges_service::report(const operator_id& op, const date& from, const date& to)
+{
+    report_totals totals;
+    for_each_received(op, from, to, [&](const charge& c) { totals.add(c); });
+    return totals.rows();
+}
 
 }  // namespace netflix_charges

@@ -3,6 +3,8 @@
 // The sample server's commands, each a function of its parsed options. Each returns the
 // process exit code; a bad argument throws netflix_charges::error (exit code 2).
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -24,5 +26,8 @@ int key_add(const std::string& db, const std::string& org, const std::string& un
 int key_list(const std::string& db, const std::string& org);
 int key_revoke(const std::string& db, const std::string& org, const std::string& key_id);
 int import_file(const std::string& db, const std::string& org, const std::string& file);
+int journal_print(const std::string& db, const std::string& org, std::int64_t after, std::optional<std::size_t> limit);
+int journal_prune(const std::string& db, const std::string& before);
+int report(const std::string& db, const std::string& org, const std::string& from, const std::string& to, bool detail);
 
 }  // namespace sample_server

@@ -3,13 +3,18 @@
 //   netflix-charges user add --db FILE --org ORG --user NAME [--unit UNIT]   (password on stdin)
 //   netflix-charges key add|list|revoke --db FILE --org ORG ...
 //   netflix-charges import --db FILE --org ORG [FILE|-]
+//   netflix-charges journal --db FILE --org ORG [--after SEQUENCE] [--limit N]
+//   netflix-charges journal --db FILE --prune-before YYYY-MM-DD
+//   netflix-charges report --db FILE --org ORG --from YYYY-MM-DD --to YYYY-MM-DD [--detail]
 #include "commands.hpp"
 
 #include <netflix_charges/errors.hpp>
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <iostream>
+#include <optional>
 
 int main(int argc, char** argv)
 {
@@ -67,7 +72,37 @@ int main(int argc, char** argv)
     import_cmd->add_option("--org", org, "Operator (organisation)")->required();
     import_cmd->add_option("file", file, "JSON Lines file, or - for standard input")->capture_default_str();
 
+    auto* journal_cmd = app.add_subcommand("journal", "Print an operator's journal as JSON Lines, or prune old entries");
+    std::int64_t after = 0;
+    std::optional<std::size_t> limit;
+    std::string prune_before;
+    journal_cmd->add_option("--db", db, "SQLite database file, or a postgresql:// URL")->envname("NETFLIX_CHARGES_DB")->required();
+    auto* journal_org = journal_cmd->add_option("--org", org, "Operator (organisation)");
+    auto* journal_after = journal_cmd->add_option("--after", after, "Print the entries after this sequence number")
+                              ->capture_default_str()
+                              ->check(CLI::NonNegativeNumber);
+    auto* journal_limit = journal_cmd->add_option("--limit", limit, "Print at most N entries (default: all)")
+                              ->check(CLI::PositiveNumber);
+    auto* journal_prune = journal_cmd->add_option("--prune-before", prune_before,
+                                                  "Remove every operator's entries made before this day (UTC), "
+                                                  "instead of printing; charges are untouched");
+    journal_prune->excludes(journal_org)->excludes(journal_after)->excludes(journal_limit);
+
+    auto* report_cmd = app.add_subcommand("report", "Print an operator's charges received in a period, as CSV");
+    std::string from;
+    std::string to;
+    bool detail = false;
+    report_cmd->add_option("--db", db, "SQLite database file, or a postgresql:// URL")->envname("NETFLIX_CHARGES_DB")->required();
+    report_cmd->add_option("--org", org, "Operator (organisation)")->required();
+    report_cmd->add_option("--from", from, "First day, YYYY-MM-DD (UTC)")->required();
+    report_cmd->add_option("--to", to, "Last day, YYYY-MM-DD (UTC), included")->required();
+    report_cmd->add_flag("--detail", detail, "One line per charge instead of totals by status and currency");
+
     CLI11_PARSE(app, argc, argv);
+    if (*journal_cmd && journal_prune->count() == 0 && journal_org->count() == 0) {
+        std::cerr << "netflix-charges journal: --org is required (or --prune-before)\n";
+        return 2;
+    }
 
     try {
         if (*serve_cmd) return sample_server::serve(serve);
@@ -76,6 +111,9 @@ int main(int argc, char** argv)
         if (*key_list_cmd) return sample_server::key_list(db, org);
         if (*key_revoke_cmd) return sample_server::key_revoke(db, org, key_id);
         if (*import_cmd) return sample_server::import_file(db, org, file);
+        if (*journal_cmd && journal_prune->count() > 0) return sample_server::journal_prune(db, prune_before);
+        if (*journal_cmd) return sample_server::journal_print(db, org, after, limit);
+        if (*report_cmd) return sample_server::report(db, org, from, to, detail);
     } catch (const netflix_charges::error& e) {
         std::cerr << "netflix-charges: " << e.what() << '\n';
         return e.code_value() == netflix_charges::errc::storage_failure ? 1 : 2;

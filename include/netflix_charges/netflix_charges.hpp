@@ -15,6 +15,7 @@
 #include <netflix_charges/memory_store.hpp>
 #include <netflix_charges/operations.hpp>
 #include <netflix_charges/operator_id.hpp>
+#include <netflix_charges/report.hpp>
 #include <netflix_charges/sample_data.hpp>
 #include <netflix_charges/service.hpp>
 #include <netflix_charges/version.hpp>

@@ -9,9 +9,11 @@
 #include <netflix_charges/limits.hpp>
 #include <netflix_charges/operations.hpp>
 #include <netflix_charges/operator_id.hpp>
+#include <netflix_charges/report.hpp>
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -108,6 +110,17 @@ public:
     // Removes every operator's entries made before `before` (retention); charges stay as
     // they are. Returns how many were removed.
     std::size_t prune_journal(timestamp before);
+
+    // --- reconciliation (host side; docs/journal.md) ---
+
+    // The operator's charges received from `from` to `to` (both days included, UTC), one row
+    // per status and currency with their count and exact sum.
+    std::vector<report_row> report(const operator_id& op, const date& from, const date& to);
+
+    // Calls `each` with every charge of the same period, in list order, a bounded number held
+    // in memory at a time. `each` must not call the service.
+    void for_each_received(const operator_id& op, const date& from, const date& to,
+                           const std::function<void(const charge&)>& each);
 
 private:
     static const clock& default_clock();

@@ -2,6 +2,7 @@
 #include "test_database.hpp"
 
 #include "command.hpp"
+#include "journal_report_commands.hpp"
 #include "raw_http_client.hpp"
 #include "temporary_directory.hpp"
 
@@ -43,4 +44,13 @@ TEST_CASE("the commands take a postgresql:// URL: user add, import, and serve an
 
     netflix_charges::postgres_store store{database.url()};
     CHECK(netflix_charges::charges_service{store}.find(netflix_charges::operator_id{"ps_dev"}, "P1"));
+}
+
+TEST_CASE("journal and report on PostgreSQL: JSON Lines by cursor, pruning, exact CSV totals and detail",
+          "[postgres][cli][journal]")
+{
+    test_support::test_database database;
+    netflix_charges::postgres_store store{database.url()};
+    netflix_charges::charges_service service{store};
+    test_support::check_journal_and_report_commands(NETFLIX_CHARGES_CLI, database.url(), service);
 }
