@@ -1,7 +1,8 @@
 #pragma once
 
-// The benchmarks' baseline: what the store does for a list and an acknowledgement, written
-// directly with the sqlite3 C API on the store's schema, with the store's pragmas.
+// The benchmarks' baseline: what the store does for a list and an acknowledgement (with its
+// journal entries), written directly with the sqlite3 C API on the store's schema, with the
+// store's pragmas.
 
 #include <netflix_charges/operations.hpp>
 
@@ -38,12 +39,21 @@ public:
         reference_ = prepare("INSERT INTO reference_numbers (operator_id, reference_number, charge_id) "
                              "SELECT operator_id, ?1, id FROM charges WHERE number = ?2 AND operator_id = "
                              "(SELECT id FROM operators WHERE name = ?3)");
+        // The journal, as the store writes it: the operator's next sequence numbers, then one
+        // entry per acknowledged charge.
+        take_sequences_ = prepare("UPDATE operators SET last_journal_sequence = last_journal_sequence + ?1 "
+                                  "WHERE name = ?2 RETURNING last_journal_sequence");
+        journal_ = prepare("INSERT INTO journal (operator_id, sequence, at, kind, number, charge_status, "
+                           "reference_number, actor_user, actor_unit) SELECT id, ?1, ?2, 2, ?3, 0, ?4, ?5, '' "
+                           "FROM operators WHERE name = ?6");
     }
     ~raw_sqlite()
     {
         sqlite3_finalize(list_);
         sqlite3_finalize(update_);
         sqlite3_finalize(reference_);
+        sqlite3_finalize(take_sequences_);
+        sqlite3_finalize(journal_);
         sqlite3_close(db_);
     }
     raw_sqlite(const raw_sqlite&) = delete;
@@ -65,11 +75,22 @@ public:
         return page;
     }
 
+    // The journal's inserts can be left out, to measure what they cost.
+    enum class journal { written, left_out };
+
     [[gnu::noinline]] void acknowledge(const std::string& operator_name,
-                                       const std::vector<netflix_charges::charge_item>& batch,
-                                       std::int64_t now)  // a profile shows it
+                                       const std::vector<netflix_charges::charge_item>& batch, std::int64_t now,
+                                       journal entries = journal::written)  // a profile shows it
     {
         exec("BEGIN IMMEDIATE");
+        std::int64_t sequence = 0;
+        if (entries == journal::written) {
+            sqlite3_bind_int64(take_sequences_, 1, static_cast<std::int64_t>(batch.size()));
+            sqlite3_bind_text(take_sequences_, 2, operator_name.c_str(), -1, SQLITE_STATIC);
+            if (sqlite3_step(take_sequences_) != SQLITE_ROW) throw std::runtime_error(sqlite3_errmsg(db_));
+            sequence = sqlite3_column_int64(take_sequences_, 0) - static_cast<std::int64_t>(batch.size());
+            sqlite3_reset(take_sequences_);
+        }
         for (const auto& item : batch) {
             sqlite3_bind_int64(update_, 1, now);
             sqlite3_bind_text(update_, 2, item.reference_number->c_str(), -1, SQLITE_STATIC);
@@ -80,6 +101,15 @@ public:
             sqlite3_bind_text(reference_, 2, item.number.c_str(), -1, SQLITE_STATIC);
             sqlite3_bind_text(reference_, 3, operator_name.c_str(), -1, SQLITE_STATIC);
             step(reference_);
+            if (entries == journal::written) {
+                sqlite3_bind_int64(journal_, 1, ++sequence);
+                sqlite3_bind_int64(journal_, 2, now);
+                sqlite3_bind_text(journal_, 3, item.number.c_str(), -1, SQLITE_STATIC);
+                sqlite3_bind_text(journal_, 4, item.reference_number->c_str(), -1, SQLITE_STATIC);
+                sqlite3_bind_text(journal_, 5, "bench-billing", -1, SQLITE_STATIC);
+                sqlite3_bind_text(journal_, 6, operator_name.c_str(), -1, SQLITE_STATIC);
+                step(journal_);
+            }
         }
         exec("COMMIT");
     }
@@ -111,6 +141,8 @@ private:
     sqlite3_stmt* list_ = nullptr;
     sqlite3_stmt* update_ = nullptr;
     sqlite3_stmt* reference_ = nullptr;
+    sqlite3_stmt* take_sequences_ = nullptr;
+    sqlite3_stmt* journal_ = nullptr;
 };
 
 }  // namespace bench
