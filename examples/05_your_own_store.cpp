@@ -1,4 +1,4 @@
-// 05: implement your own store: the seven calls of the charge_store port over your own storage
+// 05: implement your own store: the eight calls of the charge_store port over your own storage
 // (here a map behind one mutex). The service keeps every rule; the store only has to read the
 // keys it is given, ask the planner, and apply all of the plan or nothing, atomically.
 #include <netflix_charges/netflix_charges.hpp>
@@ -100,6 +100,19 @@ public:
             return std::tie(a->received_on, a->number) < std::tie(b->received_on, b->number);
         });
         for (const auto* c : found) each(*c);
+    }
+
+    std::vector<nc::operator_backlog> backlogs() override  // a real store keeps counts as it writes
+    {
+        std::lock_guard lock{mutex_};
+        std::vector<nc::operator_backlog> all;
+        for (const auto& [name, mine] : operators_) {
+            nc::operator_backlog b{nc::operator_id{name}};
+            for (const auto& [number, c] : mine.charges)
+                if (!c.acknowledged) ++(nc::class_of(c.status) == nc::status_class::processed ? b.processed : b.not_processed);
+            all.push_back(b);
+        }
+        return all;
     }
 
 private:

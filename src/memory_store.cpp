@@ -171,6 +171,16 @@ void memory_store::for_each_received(const operator_id& op, timestamp from, time
         each(data->charges.at(it->number));
 }
 
+std::vector<operator_backlog> memory_store::backlogs()
+{
+    std::shared_lock lock{state_->mutex};
+    std::vector<operator_backlog> all;
+    for (const auto& [name, data] : state_->operators)
+        all.push_back({operator_id{name}, data.unacknowledged[static_cast<int>(status_class::not_processed)].size(),
+                       data.unacknowledged[static_cast<int>(status_class::processed)].size()});
+    return all;
+}
+
 bool memory_store::insert_user(const user_record& user)
 {
     std::unique_lock lock{state_->mutex};

@@ -247,6 +247,8 @@ std::vector<journal_entry> charges_service::journal(const operator_id& op, std::
 
 std::size_t charges_service::prune_journal(timestamp before) { return store_.prune_journal(before); }
 
+std::vector<operator_backlog> charges_service::backlogs() { return store_.backlogs(); }
+
 namespace {
 
 // The start of a day, UTC.

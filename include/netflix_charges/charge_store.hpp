@@ -32,6 +32,13 @@ struct batch_snapshot {
     std::vector<reference_owner> reference_owners;  // those of the references that are taken
 };
 
+// One operator's backlog: how many of its charges are not acknowledged, by status class.
+struct operator_backlog {
+    operator_id op;
+    std::uint64_t not_processed = 0;
+    std::uint64_t processed = 0;
+};
+
 // A change to one charge. Fields left empty are left as they are.
 struct charge_update {
     std::string number;
@@ -99,6 +106,10 @@ public:
     // must not call the store; an exception from it stops the reading and propagates.
     virtual void for_each_received(const operator_id& op, timestamp from, timestamp until,
                                    const std::function<void(const charge&)>& each) = 0;
+
+    // Every operator's backlog. A store keeps the counts as it writes, so reading them costs
+    // nothing per charge (the /metrics scrape reads them).
+    virtual std::vector<operator_backlog> backlogs() = 0;
 };
 
 }  // namespace netflix_charges

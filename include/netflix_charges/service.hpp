@@ -111,6 +111,10 @@ public:
     // they are. Returns how many were removed.
     std::size_t prune_journal(timestamp before);
 
+    // Every operator's backlog (charges not acknowledged, by status class), as the store keeps
+    // it: no charge is read.
+    std::vector<operator_backlog> backlogs();
+
     // --- reconciliation (host side; docs/journal.md) ---
 
     // The operator's charges received from `from` to `to` (both days included, UTC), one row

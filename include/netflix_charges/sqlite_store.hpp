@@ -59,6 +59,7 @@ public:
     std::size_t prune_journal(timestamp before) override;
     void for_each_received(const operator_id& op, timestamp from, timestamp until,
                            const std::function<void(const charge&)>& each) override;
+    std::vector<operator_backlog> backlogs() override;
 
     bool insert_user(const user_record& user) override;
     std::optional<user_record> find_user(const operator_id& op, const std::string& username) override;

@@ -1,4 +1,5 @@
 // The charge_store half of postgres_store.
+#include "../backlog_change.hpp"
 #include "charge_rows.hpp"
 #include "schema.hpp"
 #include "statements.hpp"
@@ -90,12 +91,15 @@ void add_references(pqxx::work& tx, std::int64_t operator_row, const std::vector
             throw pqxx::unique_violation{"reference number " + owner[0].as<std::string>() + " was taken meanwhile"};
 }
 
-// Gives the entries the operator's next sequence numbers and appends them, in one statement.
-void append_journal(pqxx::work& tx, std::int64_t operator_row, const std::vector<journal_entry>& entries)
+// Gives the entries the operator's next sequence numbers and appends them, in one statement,
+// and counts `change` into the operator's backlog.
+void record_write(pqxx::work& tx, std::int64_t operator_row, const std::vector<journal_entry>& entries,
+                  const detail::backlog_change& change)
 {
-    if (entries.empty()) return;
-    const auto last = tx.exec_prepared1(take_sequences_statement, operator_row, static_cast<std::int64_t>(entries.size()))[0]
+    const auto last = tx.exec_prepared1(count_write_statement, operator_row, static_cast<std::int64_t>(entries.size()),
+                                        change.not_processed, change.processed)[0]
                           .as<std::int64_t>();
+    if (entries.empty()) return;
     std::vector<std::string> at, kinds, numbers, statuses, units;
     std::vector<std::optional<std::string>> references, users;
     for (const auto& e : entries) {
@@ -176,8 +180,10 @@ void postgres_store::write(const operator_id& op, const batch_keys& keys, const 
         if (!operator_row) operator_row = impl::create_operator(tx, op);
         std::vector<std::string> references;
         std::vector<std::int64_t> reference_rows;
+        detail::backlog_change backlog;
         for (const auto& c : writes.inserts) {
             if (index.count(c.number) != 0) throw error{errc::internal_error, "", "insert of an existing charge: " + c.number};
+            backlog.entering(c);
             const auto row = insert_charge(tx, *operator_row, c);  // a number inserted meanwhile: retried
             for (auto& reference : references_of(c)) {
                 references.push_back(std::move(reference));
@@ -192,7 +198,9 @@ void postgres_store::write(const operator_id& op, const batch_keys& keys, const 
             if (it == index.end())
                 throw error{errc::internal_error, "", "update of a charge outside the batch: " + update.number};
             charge& changed = snapshot.charges[it->second];
+            backlog.leaving(changed);
             apply_update(changed, update);
+            backlog.entering(changed);
             const auto row = row_ids[it->second];
             if (update.status || update.decision) update_status(tx, row, changed);
             if (update.acknowledged) {
@@ -209,7 +217,7 @@ void postgres_store::write(const operator_id& op, const batch_keys& keys, const 
             tx.exec_prepared0(acknowledge_statement, text_array(acknowledged_ids), text_array(acknowledged_on),
                               text_array(acknowledged_references));
         add_references(tx, *operator_row, references, reference_rows);
-        append_journal(tx, *operator_row, writes.journal);
+        record_write(tx, *operator_row, writes.journal, backlog);
     });
 }
 
@@ -291,6 +299,17 @@ void postgres_store::for_each_received(const operator_id& op, timestamp from, ti
     } catch (const pqxx::failure& e) {
         throw impl::storage_failure(e);
     }
+}
+
+std::vector<operator_backlog> postgres_store::backlogs()
+{
+    return impl_->read([&](pqxx::transaction_base& tx) {
+        std::vector<operator_backlog> all;
+        for (const auto& row :
+             tx.exec("SELECT name, backlog_not_processed, backlog_processed FROM operators ORDER BY name"))
+            all.push_back({operator_id{row[0].as<std::string>()}, row[1].as<std::uint64_t>(), row[2].as<std::uint64_t>()});
+        return all;
+    });
 }
 
 }  // namespace netflix_charges

@@ -85,6 +85,13 @@ CREATE TABLE signing_keys (
 )sql"},
         {3, R"sql(
 ALTER TABLE operators ADD COLUMN last_journal_sequence BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE operators ADD COLUMN backlog_not_processed BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE operators ADD COLUMN backlog_processed BIGINT NOT NULL DEFAULT 0;
+UPDATE operators SET
+    backlog_not_processed = (SELECT count(*) FROM charges c
+                             WHERE c.operator_id = operators.id AND NOT c.processed AND c.acknowledged_on IS NULL),
+    backlog_processed = (SELECT count(*) FROM charges c
+                         WHERE c.operator_id = operators.id AND c.processed AND c.acknowledged_on IS NULL);
 CREATE TABLE journal (
     operator_id      BIGINT NOT NULL REFERENCES operators (id),
     sequence         BIGINT NOT NULL,

@@ -36,11 +36,14 @@ void prepare_statements(pqxx::connection& connection)
                        "SELECT $1, v.reference, v.charge_id FROM unnest($2::text[], $3::bigint[]) AS v(reference, charge_id) "
                        "ON CONFLICT DO NOTHING");
     connection.prepare(revoked_statement, "SELECT 1 FROM revoked_tokens WHERE jti = $1");
-    // The operator's row stays locked until the commit, so an operator's writers take their
+    // The operator's row (its journal's last number and its backlog) stays locked until the
+    // commit, so an operator's writers take their
     // sequence numbers one at a time, in the order they commit: a reader of the journal never
     // sees a number before a smaller one that is still to come.
-    connection.prepare(take_sequences_statement, "UPDATE operators SET last_journal_sequence = last_journal_sequence + $2 "
-                                                 "WHERE id = $1 RETURNING last_journal_sequence");
+    connection.prepare(count_write_statement,
+                       "UPDATE operators SET last_journal_sequence = last_journal_sequence + $2, "
+                       "backlog_not_processed = backlog_not_processed + $3, backlog_processed = backlog_processed + $4 "
+                       "WHERE id = $1 RETURNING last_journal_sequence");
     connection.prepare(append_journal_statement,
                        "INSERT INTO journal (operator_id, sequence, at, kind, number, charge_status, reference_number, "
                        "actor_user, actor_unit) SELECT $1, $2 + v.i, v.at, v.kind, v.number, v.charge_status, "

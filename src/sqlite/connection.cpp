@@ -219,14 +219,16 @@ connection::connection(const std::string& path, const sqlite_options& options)
       list_unacknowledged_(db_, list_unacknowledged_sql()),
       list_unacknowledged_after_(db_, list_unacknowledged_after_sql()),
       is_token_revoked_(db_, "SELECT 1 FROM revoked_tokens WHERE jti = ?1"),
-      take_sequences_(db_, "UPDATE operators SET last_journal_sequence = last_journal_sequence + ?2 WHERE id = ?1 "
-                           "RETURNING last_journal_sequence"),
+      count_write_(db_, "UPDATE operators SET last_journal_sequence = last_journal_sequence + ?2, "
+                        "backlog_not_processed = backlog_not_processed + ?3, backlog_processed = backlog_processed + ?4 "
+                        "WHERE id = ?1 RETURNING last_journal_sequence"),
       append_journal_(db_, "INSERT INTO journal (operator_id, sequence, at, kind, number, charge_status, "
                            "reference_number, actor_user, actor_unit) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
       journal_(db_, "SELECT sequence, at, kind, number, charge_status, reference_number, actor_user, actor_unit FROM journal "
                     "WHERE operator_id = ?1 AND sequence > ?2 ORDER BY sequence LIMIT ?3"),
       received_(db_, select_charges("FROM charges c WHERE c.operator_id = ?1 AND c.received_on >= ?2 "
-                                    "AND c.received_on < ?3 ORDER BY c.received_on, c.number"))
+                                    "AND c.received_on < ?3 ORDER BY c.received_on, c.number")),
+      backlogs_(db_, "SELECT name, backlog_not_processed, backlog_processed FROM operators ORDER BY name")
 {
 }
 
@@ -357,15 +359,17 @@ bool connection::is_token_revoked(const std::string& jti)
     return use->executeStep();
 }
 
-void connection::append_journal(std::int64_t operator_row, std::vector<journal_entry> entries)
+void connection::record_write(std::int64_t operator_row, const std::vector<journal_entry>& entries,
+                              const detail::backlog_change& change)
 {
-    if (entries.empty()) return;
     std::int64_t last = 0;
     {
-        statement_use use{take_sequences_};
+        statement_use use{count_write_};
         use->bind(1, operator_row);
         use->bind(2, static_cast<std::int64_t>(entries.size()));
-        if (!use->executeStep()) throw error{errc::internal_error, "", "journal of an unknown operator row"};
+        use->bind(3, change.not_processed);
+        use->bind(4, change.processed);
+        if (!use->executeStep()) throw error{errc::internal_error, "", "a write of an unknown operator row"};
         last = use->getColumn(0).getInt64();
     }
     std::int64_t sequence = last - static_cast<std::int64_t>(entries.size());
@@ -382,6 +386,20 @@ void connection::append_journal(std::int64_t operator_row, std::vector<journal_e
         use->bindNoCopy(9, entry.unit);
         use->exec();
     }
+}
+
+std::vector<operator_backlog> connection::backlogs()
+{
+    statement_use use{backlogs_};
+    std::vector<operator_backlog> all;
+    while (use->executeStep()) {
+        const auto not_processed = use->getColumn(1).getInt64();
+        const auto processed = use->getColumn(2).getInt64();
+        if (not_processed < 0 || processed < 0) corrupt("backlog of operator " + use->getColumn(0).getString());
+        all.push_back({operator_id{use->getColumn(0).getString()}, static_cast<std::uint64_t>(not_processed),
+                       static_cast<std::uint64_t>(processed)});
+    }
+    return all;
 }
 
 std::vector<journal_entry> connection::journal(std::int64_t operator_row, std::int64_t after, std::int64_t limit)

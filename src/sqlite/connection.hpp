@@ -8,6 +8,7 @@
 #include <netflix_charges/charge_store.hpp>
 #include <netflix_charges/sqlite_store.hpp>
 
+#include "../backlog_change.hpp"
 #include "../stamped_cache.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -51,8 +52,11 @@ public:
                                             const detail::list_position* after, std::int64_t skip, std::int64_t limit);
     bool is_token_revoked(const std::string& jti);
 
-    // Gives `entries` the operator's next sequence numbers, in order, and appends them.
-    void append_journal(std::int64_t operator_row, std::vector<journal_entry> entries);
+    // Gives `entries` the operator's next sequence numbers, in order, appends them, and counts
+    // `change` into the operator's backlog.
+    void record_write(std::int64_t operator_row, const std::vector<journal_entry>& entries,
+                      const detail::backlog_change& change);
+    std::vector<operator_backlog> backlogs();
     std::vector<journal_entry> journal(std::int64_t operator_row, std::int64_t after, std::int64_t limit);
     // Calls `each` with the charges received in [from, until), in list order, one row at a time.
     void for_each_received(std::int64_t operator_row, timestamp from, timestamp until,
@@ -73,10 +77,11 @@ private:
     SQLite::Statement list_unacknowledged_;
     SQLite::Statement list_unacknowledged_after_;
     SQLite::Statement is_token_revoked_;
-    SQLite::Statement take_sequences_;
+    SQLite::Statement count_write_;
     SQLite::Statement append_journal_;
     SQLite::Statement journal_;
     SQLite::Statement received_;
+    SQLite::Statement backlogs_;
 };
 
 // The list queries, from the start and after a position (for a test that checks their plans are

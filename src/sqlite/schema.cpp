@@ -84,10 +84,19 @@ CREATE TABLE signing_keys (
 );
 )sql";
 
-// The journal (SPEC section 6), and the index the report reads charges by. Charges stored
+// The journal (SPEC section 6), the operators' backlog counts, and the index the report reads
+// charges by. Charges stored
 // before this version have no entries: the journal starts with the upgrade.
 const char* const schema_3 = R"sql(
 ALTER TABLE operators ADD COLUMN last_journal_sequence INTEGER NOT NULL DEFAULT 0;
+-- The backlog (charges not acknowledged, by status class), kept with every write.
+ALTER TABLE operators ADD COLUMN backlog_not_processed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE operators ADD COLUMN backlog_processed INTEGER NOT NULL DEFAULT 0;
+UPDATE operators SET
+    backlog_not_processed = (SELECT count(*) FROM charges c
+                             WHERE c.operator_id = operators.id AND c.processed = 0 AND c.acknowledged_on IS NULL),
+    backlog_processed = (SELECT count(*) FROM charges c
+                         WHERE c.operator_id = operators.id AND c.processed = 1 AND c.acknowledged_on IS NULL);
 
 CREATE TABLE journal (
     operator_id      INTEGER NOT NULL REFERENCES operators (id),

@@ -56,13 +56,15 @@ void sqlite_store::write(const operator_id& op, const batch_keys& keys, const wr
         std::unordered_map<std::string_view, std::size_t> index;  // number -> position in the snapshot
         for (std::size_t i = 0; i < snapshot.charges.size(); ++i) index.emplace(snapshot.charges[i].number, i);
 
-        batch_writes writes = planner(snapshot);
+        const batch_writes writes = planner(snapshot);
         if (writes.inserts.empty() && writes.updates.empty() && writes.journal.empty()) return;
 
         operator_row = row_of_operator(true);
+        detail::backlog_change backlog;
         for (const auto& c : writes.inserts) {
             if (index.count(c.number) != 0)
                 throw error{errc::internal_error, "", "insert of an existing charge: " + c.number};
+            backlog.entering(c);
             const auto row = conn.insert_charge(*operator_row, c);
             for (const auto& reference : references_of(c)) conn.insert_reference(*operator_row, reference, row);
         }
@@ -71,12 +73,14 @@ void sqlite_store::write(const operator_id& op, const batch_keys& keys, const wr
             if (it == index.end())
                 throw error{errc::internal_error, "", "update of a charge outside the batch: " + update.number};
             charge& changed = snapshot.charges[it->second];  // the planner is done with the snapshot
+            backlog.leaving(changed);
             apply_update(changed, update);
+            backlog.entering(changed);
             conn.update_charge(row_ids[it->second], update, changed);
             for (const auto& reference : references_of(update))
                 conn.insert_reference(*operator_row, reference, row_ids[it->second]);
         }
-        conn.append_journal(*operator_row, std::move(writes.journal));
+        conn.record_write(*operator_row, writes.journal, backlog);
     });
 }
 
@@ -138,6 +142,11 @@ void sqlite_store::for_each_received(const operator_id& op, timestamp from, time
         if (const auto operator_row = impl_->operator_row(conn, op))
             conn.for_each_received(*operator_row, from, until, each);
     });
+}
+
+std::vector<operator_backlog> sqlite_store::backlogs()
+{
+    return impl_->with_connection([](connection& conn) { return conn.backlogs(); });
 }
 
 }  // namespace netflix_charges

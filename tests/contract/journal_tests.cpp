@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <optional>
 #include <thread>
 
 using namespace contract;
@@ -27,6 +28,24 @@ struct journal_fixture : fixture {
         }
     }
     std::vector<journal_entry> entries() { return entries(op); }
+
+    // The backlog the store keeps for `who` must be the length of its lists.
+    void require_backlog_matches_lists(const operator_id& who)
+    {
+        std::uint64_t listed[2] = {0, 0};
+        for (const auto cls : {status_class::not_processed, status_class::processed})
+            for (std::size_t offset = 0;; offset += 50) {
+                const auto page = listed_for(who, cls, offset, 50);
+                listed[static_cast<int>(cls)] += page.size();
+                if (page.size() < 50) break;
+            }
+        std::optional<operator_backlog> kept;
+        for (const auto& b : service.backlogs())
+            if (b.op == who) kept = b;
+        REQUIRE(kept);
+        CHECK(kept->not_processed == listed[static_cast<int>(status_class::not_processed)]);
+        CHECK(kept->processed == listed[static_cast<int>(status_class::processed)]);
+    }
 
     // The journal of `who` must tell exactly what its stored charges say: one `issued` entry per
     // charge, the last entry's status is the charge's, an acknowledged charge has exactly one
@@ -171,6 +190,7 @@ TEST_CASE_METHOD(journal_fixture, "the journal matches the charges after every k
     service.decline(caller, declines);  // some fail: accepted just now, or processed
 
     require_journal_matches_charges(op, numbers);
+    require_backlog_matches_lists(op);
 }
 
 TEST_CASE_METHOD(journal_fixture, "the journal is read by cursor, and its arguments are checked", "[contract][journal]")
@@ -216,6 +236,8 @@ TEST_CASE_METHOD(journal_fixture, "each operator has its own journal and sequenc
     REQUIRE(theirs.size() == 3);
     CHECK(theirs[0].sequence == 1);
     CHECK(theirs[2].kind == journal_kind::acknowledged);
+    require_backlog_matches_lists(op);
+    require_backlog_matches_lists(other);
 }
 
 TEST_CASE_METHOD(journal_fixture, "pruning removes old entries only, and sequence numbers are never reused",
@@ -271,4 +293,5 @@ TEST_CASE_METHOD(journal_fixture, "concurrent overlapping batches write exactly 
     }
     for (auto& thread : threads) thread.join();
     require_journal_matches_charges(op, numbers);
+    require_backlog_matches_lists(op);
 }

@@ -475,6 +475,7 @@ struct failing_store : charge_store {
     std::vector<journal_entry> journal(const operator_id&, std::int64_t, std::size_t) override { return {}; }
     std::size_t prune_journal(timestamp) override { return 0; }
     void for_each_received(const operator_id&, timestamp, timestamp, const std::function<void(const charge&)>&) override {}
+    std::vector<operator_backlog> backlogs() override { return {}; }
 };
 
 }  // namespace

@@ -205,8 +205,11 @@ TEST_CASE("a version-1 database (charges only) is upgraded in place, charges kep
     CHECK(db.tableExists("users"));
     CHECK(db.tableExists("api_keys"));
 
-    // The journal starts with the upgrade: the old charge has no entry until it changes.
+    // The journal starts with the upgrade: the old charge has no entry until it changes. The
+    // backlog was counted by the upgrade.
     CHECK(service.journal(operator_id{"op"}).empty());
+    REQUIRE(service.backlogs().size() == 1);
+    CHECK(service.backlogs()[0].not_processed == 1);
     const auto billing = identity::vouched_for_by_host("billing", operator_id{"op"}, "u1");
     REQUIRE(service.acknowledge(billing, {{"OLD1", "c1", std::string{"R1"}}}).failed.empty());
     const auto entries = service.journal(operator_id{"op"});
@@ -215,4 +218,5 @@ TEST_CASE("a version-1 database (charges only) is upgraded in place, charges kep
     CHECK(entries[0].kind == journal_kind::acknowledged);
     CHECK(entries[0].user == "billing");
     CHECK(entries[0].unit == "u1");
+    CHECK(service.backlogs()[0].not_processed == 0);
 }
