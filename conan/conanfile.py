@@ -67,6 +67,8 @@ class NetflixChargesConan(ConanFile):
         if self.options.with_sqlite:
             self.requires("sqlitecpp/3.3.0")
             self.requires("sqlite3/[>=3.40 <4]")
+        if self.options.with_http:
+            self.requires("prometheus-cpp/1.0.1")  # /metrics: its core only
         if self.options.with_postgres:
             self.requires("libpqxx/7.7.5")
 
@@ -118,6 +120,7 @@ class NetflixChargesConan(ConanFile):
             component("sqlite", "NETFLIX_CHARGES_SQLITE", ["core", "sqlitecpp::sqlitecpp", "sqlite3::sqlite3"])
         if self.options.with_http:
             component("http", "NETFLIX_CHARGES_HTTP",
-                      ["core", "boost::json", "boost::url", "boost::headers", "openssl::crypto"])
+                      ["core", "boost::json", "boost::url", "boost::headers", "openssl::crypto",
+                       "prometheus-cpp::prometheus-cpp-core"])
         if self.options.with_postgres:
             component("postgres", "NETFLIX_CHARGES_POSTGRES", ["core", "libpqxx::pqxx"])

@@ -525,13 +525,30 @@ TEST_CASE_METHOD(fixture, "healthz, readyz and metrics", "[http][ops]")
     CHECK(call("GET", "/readyz").status == 200);
     service.issue(op, a_charge("I1"));
     post("netflix/charges/acknowledge", items_body("acknowledged_charges_set", R"({"number":"I1","billing_system_customer_identifier":"customer-1"})"));
+    service.issue(op, a_charge("I2"));
+    service.issue(op, a_charge("I3"));
+    post("netflix/charges/accept", items_body("accepted_charges_set",
+                                              R"({"number":"I2","billing_system_customer_identifier":"customer-1"},)"
+                                              R"({"number":"NOPE","billing_system_customer_identifier":"customer-1"},)"
+                                              R"({"number":"I2","billing_system_customer_identifier":"customer-1"})"));
     get(list_query());
     const auto m = call("GET", "/metrics");
+    INFO(m.body);
     CHECK(m.status == 200);
     CHECK(*m.header("Content-Type") == "text/plain; version=0.0.4");
     CHECK(m.body.find(R"(netflix_charges_http_requests_total{route="netflix/charges/list",status="200"} 1)") != std::string::npos);
-    CHECK(m.body.find("netflix_charges_charges_acknowledged_total 1") != std::string::npos);
+    CHECK(m.body.find(R"(netflix_charges_charges_acknowledged_total{operator="ps_dev"} 1)") != std::string::npos);
+    CHECK(m.body.find(R"(netflix_charges_charges_accepted_total{operator="ps_dev"} 1)") != std::string::npos);
+    CHECK(m.body.find(R"(netflix_charges_items_failed_total{code="2",operation="accept",operator="ps_dev"} 1)") !=
+          std::string::npos);
+    CHECK(m.body.find(R"(netflix_charges_items_failed_total{code="7",operation="accept",operator="ps_dev"} 1)") !=
+          std::string::npos);
     CHECK(m.body.find(R"(netflix_charges_http_request_duration_seconds_bucket{le="+Inf"})") != std::string::npos);
+    // The backlog, from the store's counts: I3 waits; I1 is acknowledged; I2 is processed but not acknowledged.
+    CHECK(m.body.find(R"(netflix_charges_backlog_charges{charge_status="NOT_PROCESSED",operator="ps_dev"} 1)") !=
+          std::string::npos);
+    CHECK(m.body.find(R"(netflix_charges_backlog_charges{charge_status="PROCESSED",operator="ps_dev"} 1)") !=
+          std::string::npos);
 
     bool ready = false;
     http::handler_options o;

@@ -124,7 +124,7 @@ struct handler::impl {
 
     response prometheus(const request&, const parameters&) const
     {
-        return {200, {{"Content-Type", "text/plain; version=0.0.4"}}, counters.prometheus_text()};
+        return {200, {{"Content-Type", "text/plain; version=0.0.4"}}, counters.prometheus_text(service.backlogs())};
     }
 
     static std::string token_data(const issued_token& issued)
@@ -196,7 +196,7 @@ struct handler::impl {
         const auto who = verify(r, query, &body);
         const auto items = items_field(body, set_name);
         const auto result = (service.*call)(who, items);
-        counters.record_items(counted, items.size() - result.failed.size());
+        counters.record_batch(who.organisation(), counted, items.size() - result.failed.size(), result.failed);
 
         std::string data = R"({"failed_charges_set":[)";
         for (std::size_t i = 0; i < result.failed.size(); ++i) {

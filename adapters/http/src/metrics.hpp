@@ -1,36 +1,52 @@
 #pragma once
 
-// The handler's counters, written in Prometheus' text format for GET /metrics.
+// The handler's metrics for GET /metrics, in a prometheus-cpp registry: requests by route and
+// status and their durations; per operator, the items applied and failed (by code) of each
+// batch operation, and the backlog (read from the store's counts at each scrape).
 
-#include <array>
-#include <atomic>
+#include <netflix_charges/charge_store.hpp>
+#include <netflix_charges/operations.hpp>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
 #include <chrono>
-#include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace netflix_charges::http::detail {
 
 class metrics {
 public:
+    metrics();
+
     // `route` is kept, not copied: a route's path from the handler's table, or a literal.
     void record_request(std::string_view route, int status, std::chrono::duration<double> elapsed);
-    void record_items(std::string_view operation, std::size_t applied);  // "acknowledged", "accepted", "declined"
-    std::string prometheus_text() const;
+    // `applied`: the items that did not fail ("acknowledged", "accepted" or "declined"; replays
+    // included).
+    void record_batch(const operator_id& op, std::string_view applied, std::size_t applied_count,
+                      const std::vector<item_failure>& failed);
+    std::string prometheus_text(const std::vector<operator_backlog>& backlogs);
 
 private:
-    static constexpr std::array<double, 12> bucket_bounds{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                          0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+    prometheus::Registry registry_;
+    prometheus::Family<prometheus::Counter>& requests_;
+    prometheus::Histogram& durations_;
+    std::map<std::string_view, prometheus::Family<prometheus::Counter>*> applied_;  // by operation
+    prometheus::Family<prometheus::Counter>& failed_;
+    prometheus::Family<prometheus::Gauge>& backlog_;
 
-    mutable std::mutex mutex_;
-    std::map<std::pair<std::string_view, int>, std::uint64_t> requests_;  // (route, status) -> count
-    std::array<std::uint64_t, bucket_bounds.size() + 1> buckets_{};  // the last is +Inf
-    double seconds_sum_ = 0;
-    std::uint64_t count_ = 0;
-    std::map<std::string, std::uint64_t> items_;
+    // A metric that Family::Add returns stays valid as long as its registry: these are kept so
+    // that a request does not build a label map.
+    std::mutex requests_mutex_;
+    std::map<std::pair<std::string_view, int>, prometheus::Counter*> request_counters_;
 };
 
 }  // namespace netflix_charges::http::detail
