@@ -2,7 +2,8 @@
 
 // A server process killed with SIGKILL while clients acknowledge, again and again: after each
 // restart every acknowledgement that was answered OK is there, a batch whose answer was lost is
-// there whole or not at all, and nothing else changed. Run on each store that a server can use
+// there whole or not at all, nothing else changed, and the journal has exactly one entry for
+// each acknowledgement and none without its change. Run on each store that a server can use
 // (tests/http/crash_tests.cpp for SQLite, tests/postgres/kill_tests.cpp for PostgreSQL).
 #include "api_client.hpp"
 #include "http_fixture.hpp"
@@ -15,6 +16,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <random>
 #include <thread>
@@ -133,6 +135,41 @@ void server_killed_under_load(const char* store_name, const std::function<std::u
             CHECK(charge->status == charge_status::pending);
         }
     }
+    // The journal agrees with the charges: an acknowledged charge has exactly one `acknowledged`
+    // entry, with its reference and the token's user; no entry is there without its change; the
+    // numbers run 1, 2, 3... with no gap or repeat across the kills.
+    std::map<std::string, int> acknowledged_entries;
+    std::int64_t expected_sequence = 0;
+    std::size_t issued_entries = 0;
+    bool dense = true;
+    for (std::int64_t after = 0;;) {
+        const auto page = service.journal(op, after, limits::max_journal_entries);
+        if (page.empty()) break;
+        for (const auto& e : page) {
+            dense = dense && e.sequence == ++expected_sequence;
+            if (e.kind == journal_kind::issued) ++issued_entries;
+            if (e.kind == journal_kind::acknowledged) {
+                ++acknowledged_entries[e.number];
+                const auto charge = service.find(op, e.number);
+                REQUIRE(charge);
+                REQUIRE(charge->acknowledged);  // no entry without its change
+                CHECK(e.reference_number == charge->acknowledged->reference_number);
+                CHECK(e.user == "billing");
+            }
+        }
+        after = page.back().sequence;
+    }
+    CHECK(dense);
+    CHECK(issued_entries == static_cast<std::size_t>(client_count * charges_per_client));
+    std::size_t acknowledged_charges = 0;
+    for (int c = 0; c < client_count; ++c)
+        for (int i = 0; i < charges_per_client; ++i)
+            if (service.find(op, number_of(c, i))->acknowledged) {
+                ++acknowledged_charges;
+                CHECK(acknowledged_entries[number_of(c, i)] == 1);
+            }
+    CHECK(acknowledged_entries.size() == acknowledged_charges);
+
     CHECK(confirmed_batches >= kills * 20);  // the clients did real work between kills
     CHECK(confirmed_batches < client_count * charges_per_client / batch_size);  // and were cut short
     std::printf("crash (%s): %d kills survived, %d batches answered OK, %d in doubt at the end (%d of them applied)\n", store_name, kills,
