@@ -120,4 +120,20 @@ TEST_CASE("two server processes on one database: overlapping acknowledgements th
         REQUIRE(c->acknowledged);
         CHECK(c->acknowledged->reference_number == told_applied[number].front());
     }
+
+    // Both servers numbered one journal: every number once, in commit order, one acknowledged
+    // entry per charge with the reference its client was told was applied.
+    const auto entries = service.journal(op, 0, limits::max_journal_entries);
+    REQUIRE(entries.size() == 2 * charge_count);  // issued, then acknowledged
+    std::map<std::string, int> acknowledged;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        CHECK(entries[i].sequence == static_cast<std::int64_t>(i + 1));
+        if (entries[i].kind != journal_kind::acknowledged) continue;
+        ++acknowledged[entries[i].number];
+        CHECK(entries[i].reference_number == told_applied[entries[i].number].front());
+    }
+    CHECK(acknowledged.size() == static_cast<std::size_t>(charge_count));
+    for (const auto& [number, count] : acknowledged) CHECK(count == 1);
+    REQUIRE(service.backlogs().size() == 1);
+    CHECK(service.backlogs()[0].not_processed == 0);
 }
