@@ -114,6 +114,27 @@ public:
         exec("COMMIT");
     }
 
+    // How many of the operator's charges were received in [from, until), reading the three
+    // columns a report sums (status, currency, amount) of each: the report's baseline.
+    std::size_t scan_received(const std::string& operator_name, std::int64_t from, std::int64_t until)
+    {
+        sqlite3_stmt* scan = prepare("SELECT c.status, c.currency, c.amount FROM charges c WHERE c.operator_id = "
+                                     "(SELECT id FROM operators WHERE name = ?1) AND c.received_on >= ?2 "
+                                     "AND c.received_on < ?3 ORDER BY c.received_on, c.number");
+        sqlite3_bind_text(scan, 1, operator_name.c_str(), -1, SQLITE_STATIC);
+        sqlite3_bind_int64(scan, 2, from);
+        sqlite3_bind_int64(scan, 3, until);
+        std::size_t rows = 0;
+        std::size_t bytes = 0;
+        while (sqlite3_step(scan) == SQLITE_ROW) {
+            ++rows;
+            bytes += static_cast<std::size_t>(sqlite3_column_int(scan, 0)) +
+                     static_cast<std::size_t>(sqlite3_column_bytes(scan, 1) + sqlite3_column_bytes(scan, 2));
+        }
+        sqlite3_finalize(scan);
+        return bytes > 0 ? rows : 0;
+    }
+
 private:
     std::string column_text(int column)
     {

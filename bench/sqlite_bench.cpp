@@ -3,7 +3,9 @@
 //    same updates and journal inserts made with the raw sqlite3 C API and the same pragmas, and
 //    what those inserts cost raw sqlite3;
 //  - list latency at offset 0, read after a commit, for databases of each size, against the smallest;
-//  - sequential pages near the end of the largest database, against pages near its start.
+//  - sequential pages near the end of the largest database, against pages near its start;
+//  - the reconciliation report of a month holding the largest database, against raw sqlite3
+//    reading the columns it sums.
 // Prints `ratio <name> <value>` lines. See BENCHMARKS.md for figures and how to run.
 #include <netflix_charges/netflix_charges.hpp>
 #include <netflix_charges/sqlite_store.hpp>
@@ -118,6 +120,37 @@ double list_latency(const std::string& path, int repetitions)
     return samples[samples.size() / 2];
 }
 
+struct report_cost {
+    double store_seconds = 0;  // charges_service::report over the period
+    double raw_seconds = 0;    // raw sqlite3 reading the same rows' three columns
+    std::size_t charges = 0;
+};
+
+// The report of January 2026, which holds every charge of the database, against raw sqlite3
+// reading the columns it sums; the better of three runs of each.
+report_cost report_month(const std::string& path)
+{
+    nc::sqlite_store store{path};
+    nc::charges_service service{store};
+    bench::raw_sqlite raw{path};
+    report_cost cost{1e9, 1e9, 0};
+    const auto from = *nc::parse_timestamp("2026-01-01T00:00:00");
+    const auto until = *nc::parse_timestamp("2026-02-01T00:00:00");
+    for (int run = 0; run < 3; ++run) {
+        auto t0 = steady_clock::now();
+        const auto rows = service.report(op, {2026, 1, 1}, {2026, 1, 31});
+        cost.store_seconds = std::min(cost.store_seconds, seconds_since(t0));
+        cost.charges = 0;
+        for (const auto& row : rows) cost.charges += row.charges;
+        t0 = steady_clock::now();
+        if (raw.scan_received(op.value(), from.time_since_epoch().count(), until.time_since_epoch().count()) !=
+            cost.charges)
+            throw std::runtime_error("the report and the raw scan disagree");
+        cost.raw_seconds = std::min(cost.raw_seconds, seconds_since(t0));
+    }
+    return cost;
+}
+
 struct paging_cost {
     double median_page = 0;  // seconds per page
     double first_page = 0;   // seconds of the first page, which jumps there
@@ -188,6 +221,9 @@ int main(int argc, char** argv)
                 "(its first page, the jump there: %.1f ms; the slowest after it: %.1f us)\n",
                 sizes.back(), near_start.median_page * 1e6, near_end.median_page * 1e6, near_end.first_page * 1e3,
                 near_end.slowest_other * 1e6);
+    const auto report = report_month(largest);
+    std::printf("report of a month of %zu charges: %.2f s (raw sqlite3 reading its columns: %.2f s)\n",
+                report.charges, report.store_seconds, report.raw_seconds);
     const auto rates = acknowledge_throughput(largest, sizes.back(), batches);
     std::printf("acknowledge on %zu charges: store %.0f batches/s, raw sqlite3 %.0f batches/s "
                 "(%.0f without the journal's inserts)\n",
@@ -195,6 +231,7 @@ int main(int argc, char** argv)
 
     std::printf("ratio acknowledge_vs_raw_sqlite %.3f\n", rates.store / rates.raw);
     std::printf("ratio raw_sqlite_with_journal_vs_without %.3f\n", rates.raw / rates.raw_without);
+    std::printf("ratio report_vs_raw_sqlite %.3f\n", report.raw_seconds / report.store_seconds);
     std::printf("ratio store_list_deep_vs_first %.3f\n", near_end.median_page / near_start.median_page);
     for (std::size_t i = 1; i < sizes.size(); ++i)
         std::printf("ratio list_%zu_vs_%zu %.3f\n", sizes[i], sizes.front(), latencies[i] / latencies.front());
