@@ -41,6 +41,8 @@ struct jwt_authenticator::impl {
 
     std::mutex keys_mutex;
     std::vector<signing_key_record> keys;  // newest first: keys.front() signs
+    std::mutex reload_mutex;
+    std::optional<timestamp> last_reload;  // for an unknown kid
     verified_token_cache verified;
 
     impl(credential_store& s, jwt_options o, const clock& t) : store(s), options(std::move(o)), time(t) {}
@@ -71,11 +73,22 @@ struct jwt_authenticator::impl {
                 if (k.kid == *kid) return k.secret;
         }
         // Another process may have rotated the stored keys since they were loaded.
-        if (reload_when_unknown && options.signing_keys.empty()) {
+        if (reload_when_unknown && options.signing_keys.empty() && may_reload()) {
             load_keys();
             return secret_for(kid, false);
         }
         return std::nullopt;
+    }
+
+    // An unknown kid reloads the keys at most once a second of the clock: another process's
+    // rotation is seen within a second, and tokens with made-up kids cost one read a second.
+    bool may_reload()
+    {
+        const timestamp now = time.now();
+        std::lock_guard lock{reload_mutex};
+        if (last_reload && now < *last_reload + std::chrono::seconds{1}) return false;
+        last_reload = now;
+        return true;
     }
 
     issued_token issue(identity who)

@@ -104,17 +104,30 @@ bool postgres_store::is_token_revoked(const std::string& jti)
         [&](pqxx::transaction_base& tx) { return !tx.exec_prepared(postgres_detail::revoked_statement, jti).empty(); });
 }
 
+namespace {
+
+std::vector<signing_key_record> stored_signing_keys(pqxx::transaction_base& tx)
+{
+    std::vector<signing_key_record> keys;
+    for (const auto& row : tx.exec("SELECT kid, secret, created_on FROM signing_keys ORDER BY created_on DESC, id DESC"))
+        keys.push_back({row[0].as<std::string>(), pqxx::binarystring{row[1]}.str(), time_of(row[2].as<std::int64_t>())});
+    return keys;
+}
+
+}  // namespace
+
 std::vector<signing_key_record> postgres_store::signing_keys(const signing_key_record& first)
 {
+    // Read first, and lock and write only a database without a key: a token naming an unknown
+    // key (which any request can send) makes the authenticator ask again, and costs a read.
+    auto keys = impl_->read([](pqxx::transaction_base& tx) { return stored_signing_keys(tx); });
+    if (!keys.empty()) return keys;
     return impl_->transaction([&](pqxx::work& tx) {
         tx.exec0("LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE");  // the first server to start wins
         tx.exec_params0("INSERT INTO signing_keys (kid, secret, created_on) SELECT $1, $2, $3 "
                         "WHERE NOT EXISTS (SELECT 1 FROM signing_keys)",
                         first.kid, pqxx::binarystring{first.secret}, seconds_of(first.created_on));
-        std::vector<signing_key_record> keys;
-        for (const auto& row : tx.exec("SELECT kid, secret, created_on FROM signing_keys ORDER BY created_on DESC, id DESC"))
-            keys.push_back({row[0].as<std::string>(), pqxx::binarystring{row[1]}.str(), time_of(row[2].as<std::int64_t>())});
-        return keys;
+        return stored_signing_keys(tx);
     });
 }
 

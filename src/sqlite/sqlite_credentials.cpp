@@ -130,9 +130,29 @@ bool sqlite_store::is_token_revoked(const std::string& jti)
     return false;
 }
 
-std::vector<signing_key_record> sqlite_store::signing_keys(const signing_key_record& first)
+namespace {
+
+std::vector<signing_key_record> stored_signing_keys(SQLite::Database& db)
 {
     std::vector<signing_key_record> keys;
+    SQLite::Statement select{db, "SELECT kid, secret, created_on FROM signing_keys ORDER BY created_on DESC, rowid DESC"};
+    while (select.executeStep()) {
+        const auto secret = select.getColumn(1);
+        keys.push_back({select.getColumn(0).getString(),
+                        std::string{static_cast<const char*>(secret.getBlob()), static_cast<std::size_t>(secret.getBytes())},
+                        time_of(select.getColumn(2).getInt64())});
+    }
+    return keys;
+}
+
+}  // namespace
+
+std::vector<signing_key_record> sqlite_store::signing_keys(const signing_key_record& first)
+{
+    // Read first, and write only into a database without a key: a token naming an unknown key
+    // (which any request can send) makes the authenticator ask again, and costs a read.
+    auto keys = impl_->with_connection([](connection& conn) { return stored_signing_keys(conn.database()); });
+    if (!keys.empty()) return keys;
     impl_->write_transaction([&](connection& conn) {
         SQLite::Statement insert_first{conn.database(), "INSERT INTO signing_keys (kid, secret, created_on) "
                                                         "SELECT ?1, ?2, ?3 WHERE NOT EXISTS (SELECT 1 FROM signing_keys)"};
@@ -140,14 +160,7 @@ std::vector<signing_key_record> sqlite_store::signing_keys(const signing_key_rec
         insert_first.bind(2, first.secret.data(), static_cast<int>(first.secret.size()));
         insert_first.bind(3, seconds_of(first.created_on));
         insert_first.exec();
-        SQLite::Statement select{conn.database(),
-                                 "SELECT kid, secret, created_on FROM signing_keys ORDER BY created_on DESC, rowid DESC"};
-        while (select.executeStep()) {
-            const auto secret = select.getColumn(1);
-            keys.push_back({select.getColumn(0).getString(),
-                            std::string{static_cast<const char*>(secret.getBlob()), static_cast<std::size_t>(secret.getBytes())},
-                            time_of(select.getColumn(2).getInt64())});
-        }
+        keys = stored_signing_keys(conn.database());
     });
     return keys;
 }

@@ -261,3 +261,63 @@ TEST_CASE("base64url decoding accepts only the canonical form", "[auth][crypto]"
     CHECK_FALSE(crypto::base64url_decode("Zm/v"));
     CHECK(crypto::base64url_encode(std::string{"\xFF\xEF"}) == "_-8");
 }
+
+namespace {
+
+// A credential store that counts how often the signing keys are read.
+struct key_reads_counted final : credential_store {
+    memory_store inner;
+    int signing_key_reads = 0;
+
+    bool insert_user(const user_record& user) override { return inner.insert_user(user); }
+    std::optional<user_record> find_user(const operator_id& op, const std::string& name) override
+    {
+        return inner.find_user(op, name);
+    }
+    void insert_api_key(const api_key_record& key) override { inner.insert_api_key(key); }
+    std::optional<api_key_record> find_api_key(const std::string& digest) override { return inner.find_api_key(digest); }
+    std::vector<api_key_record> api_keys(const operator_id& op) override { return inner.api_keys(op); }
+    bool revoke_api_key(const operator_id& op, const std::string& id, timestamp on) override
+    {
+        return inner.revoke_api_key(op, id, on);
+    }
+    void revoke_token(const std::string& jti, timestamp expires, timestamp now) override
+    {
+        inner.revoke_token(jti, expires, now);
+    }
+    bool is_token_revoked(const std::string& jti) override { return inner.is_token_revoked(jti); }
+    std::vector<signing_key_record> signing_keys(const signing_key_record& first) override
+    {
+        ++signing_key_reads;
+        return inner.signing_keys(first);
+    }
+    void add_signing_key(const signing_key_record& key) override { inner.add_signing_key(key); }
+};
+
+}  // namespace
+
+TEST_CASE("an unknown kid reloads the stored keys at most once a second", "[auth][keys][security]")
+{
+    testing::fixed_clock time{at("2026-06-01T12:00:00")};
+    key_reads_counted store;
+    jwt_options o;
+    o.password_iterations = 1000;
+    jwt_authenticator auth{store, o, time};
+    const int at_start = store.signing_key_reads;
+    const auto forged = token_fixture::forge(R"({"alg":"HS256","typ":"JWT","kid":"made-up"})",
+                                             R"({"usr":"u","org":"o","oun":"","iat":1,"exp":2,"jti":"J"})");
+    for (int i = 0; i < 100; ++i) CHECK(auth.verify(forged).rejection == token_rejection::unknown_key);
+    CHECK(store.signing_key_reads == at_start + 1);
+    time.advance(std::chrono::seconds{1});
+    for (int i = 0; i < 100; ++i) CHECK(auth.verify(forged).rejection == token_rejection::unknown_key);
+    CHECK(store.signing_key_reads == at_start + 2);
+
+    // A key another process adds is found once a second has passed since the last reload.
+    jwt_authenticator other{store, o, time};
+    other.rotate_signing_key();
+    const auto newer = other.login_with_key(other.create_api_key(operator_id{"op"}, "").key, std::nullopt).token;
+    CHECK(auth.verify(newer).rejection == token_rejection::unknown_key);  // within the same second
+    time.advance(std::chrono::seconds{1});
+    CHECK(auth.verify(newer).who);
+}
+
