@@ -34,6 +34,7 @@ error_text text_of(errc e) noexcept
     case errc::invalid_transition: return {"INVALID_TRANSITION", "The charge was already processed"};
     case errc::storage_failure: return {"STORAGE_FAILURE", "The store failed; nothing was changed"};
     case errc::internal_error: return {"INTERNAL_ERROR", "An internal error occurred; nothing was changed"};
+    case errc::server_busy: return {"SERVER_BUSY", "The server cannot take more requests now"};
     }
     return {"INTERNAL_ERROR", "Unknown error"};
 }

@@ -35,6 +35,7 @@ enum class errc {
     invalid_transition,       // a host-side outcome for a charge that is no longer PENDING
     storage_failure,          // the store failed; nothing of the call was applied
     internal_error,           // a bug: nothing of the call was applied
+    server_busy,              // the server is at a limit (password checks at once): try again shortly
 };
 
 NETFLIX_CHARGES_EXPORT const std::error_category& error_category() noexcept;

@@ -7,6 +7,7 @@
 #include <netflix_charges/log.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,10 @@ struct jwt_options {
     // PBKDF2-HMAC-SHA256 iterations for new password hashes (OWASP 2023: 600,000). Stored in
     // each hash, so raising it later keeps old passwords working.
     int password_iterations = 600000;
+    // How many password checks (each a PBKDF2 hash) may run at once; a login beyond them is
+    // refused at once with `errc::server_busy`, so that wrong passwords sent in a loop cannot
+    // take every thread of a server. 0: half the machine's hardware threads, at least 1.
+    std::size_t password_checks_at_once = 0;
     log_sink log;
 };
 

@@ -9,8 +9,10 @@
 #include "verified_token_cache.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <mutex>
+#include <thread>
 
 namespace netflix_charges {
 
@@ -43,6 +45,7 @@ struct jwt_authenticator::impl {
     std::vector<signing_key_record> keys;  // newest first: keys.front() signs
     std::mutex reload_mutex;
     std::optional<timestamp> last_reload;  // for an unknown kid
+    std::atomic<std::size_t> password_checks{0};  // running now
     verified_token_cache verified;
 
     impl(credential_store& s, jwt_options o, const clock& t) : store(s), options(std::move(o)), time(t) {}
@@ -89,6 +92,31 @@ struct jwt_authenticator::impl {
         if (last_reload && now < *last_reload + std::chrono::seconds{1}) return false;
         last_reload = now;
         return true;
+    }
+
+    // A slot for one password check while it lives, or errc::server_busy when all are taken.
+    class password_check_slot {
+    public:
+        explicit password_check_slot(impl& owner) : running_(owner.password_checks)
+        {
+            if (running_.fetch_add(1) >= owner.password_checks_at_once()) {
+                running_.fetch_sub(1);
+                owner.log(log_level::warning, "login refused: every password check slot is busy");
+                throw error{errc::server_busy, "", "every password check slot is busy"};
+            }
+        }
+        ~password_check_slot() { running_.fetch_sub(1); }
+        password_check_slot(const password_check_slot&) = delete;
+        password_check_slot& operator=(const password_check_slot&) = delete;
+
+    private:
+        std::atomic<std::size_t>& running_;
+    };
+
+    std::size_t password_checks_at_once() const
+    {
+        if (options.password_checks_at_once > 0) return options.password_checks_at_once;
+        return std::max<std::size_t>(1, std::thread::hardware_concurrency() / 2);
     }
 
     issued_token issue(identity who)
@@ -153,6 +181,7 @@ const clock& jwt_authenticator::default_clock()
 issued_token jwt_authenticator::login(const std::string& username, const std::string& password,
                                       const std::string& organisation, const std::optional<std::string>& unit)
 {
+    const impl::password_check_slot slot{*impl_};
     const auto user = username.empty() || organisation.empty() ? std::nullopt
                                                                : impl_->store.find_user(operator_id{organisation}, username);
     if (!user) {

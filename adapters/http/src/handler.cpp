@@ -41,7 +41,8 @@ int strict_status(errc code)
     case errc::invalid_credentials: return 401;
     case errc::charge_conflict:
     case errc::invalid_transition: return 409;
-    case errc::storage_failure: return 503;
+    case errc::storage_failure:
+    case errc::server_busy: return 503;
     case errc::internal_error: return 500;
     default: return 400;
     }
@@ -270,10 +271,13 @@ response handler::impl::error_envelope(const error& e, const route& where) const
     // A storage fault's or a bug's detail (a file name, a database's words) is for the log only.
     const bool internal = code == errc::storage_failure || code == errc::internal_error;
     if (internal && options.log) options.log(log_level::error, std::string{where.path} + ": " + e.what());
-    auto answer = json_response(strict ? strict_status(code) : 200,
+    // A busy server says so in HTTP too, in both modes, as its connection limit does: clients
+    // and proxies retry a 503 after Retry-After.
+    auto answer = json_response(strict || code == errc::server_busy ? strict_status(code) : 200,
                                 envelope("{}", wire_code(code), description(code),
                                          internal ? std::string{description(code)}
                                                   : error_sentence(subject_words(e.subject(), where.item_set ? where.item_set : "items"), e)));
+    if (code == errc::server_busy) answer.headers.emplace_back("Retry-After", "1");
     if (answer.status == 401)  // RFC 9110 section 15.5.2: a 401 names the scheme it wants
         answer.headers.emplace_back("WWW-Authenticate", where.run == &impl::login_with_key
                                                             ? R"(Basic realm="netflix_charges")"

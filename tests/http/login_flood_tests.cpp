@@ -1,0 +1,91 @@
+// Wrong passwords sent in a loop cannot starve the API: password checks (each a PBKDF2 hash of
+// 600,000 iterations, the default) run a bounded number at a time, and a login beyond them is
+// answered 503 SERVER_BUSY at once, so a server thread is always left for everyone else.
+#include "api_client.hpp"
+#include "http_fixture.hpp"
+#include "running_server.hpp"
+
+#include <netflix_charges/memory_store.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+using namespace http_tests;
+
+namespace {
+
+double median_list_ms(api_client& client, int calls)
+{
+    std::vector<double> ms;
+    for (int i = 0; i < calls; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        REQUIRE(client.list(50));
+        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::nth_element(ms.begin(), ms.begin() + calls / 2, ms.end());
+    return ms[static_cast<std::size_t>(calls / 2)];
+}
+
+}  // namespace
+
+TEST_CASE("8 clients sending wrong passwords in a loop leave the list within 3x of its idle latency",
+          "[http][security][auth]")
+{
+    memory_store store;
+    charges_service service{store};
+    jwt_options o;  // the default cost: 600,000 iterations
+    o.password_checks_at_once = 1;
+    jwt_authenticator auth{store, o};
+    const operator_id op{"ps_dev"};
+    auth.add_user(op, "billing", "", "correct horse");
+    const auto token = auth.login("billing", "correct horse", "ps_dev", std::nullopt).token;
+    std::vector<new_charge> charges;
+    for (int i = 0; i < 60; ++i) charges.push_back(a_charge("I" + std::to_string(1000 + i)));
+    service.issue_many(op, charges);
+
+    http::handler api{service, auth};
+    http::server_options options;
+    options.threads = 2;
+    running_server server{api, options};
+    api_client client{server.port(), token};
+    const double idle = median_list_ms(client, 500);
+
+    std::atomic<bool> flooding{true};
+    std::atomic<int> refused_busy{0}, refused_credentials{0};
+    std::vector<std::thread> flood;
+    for (int c = 0; c < 8; ++c) {
+        flood.emplace_back([&] {
+            std::optional<test_support::raw_connection> connection;
+            while (flooding) {
+                if (!connection) connection.emplace(server.port());
+                connection->send(test_support::post_request(
+                    "/crmapi/rest/v2/authentication/token",
+                    R"({"username":"billing","password":"wrong guess","organisation":"ps_dev"})"));
+                const auto r = connection->read_response();
+                if (!r) {
+                    connection.reset();
+                    continue;
+                }
+                if (r->status == 503 && r->body.find("SERVER_BUSY") != std::string::npos) ++refused_busy;
+                else if (r->body.find("INVALID_CREDENTIALS") != std::string::npos) ++refused_credentials;
+            }
+        });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{300});  // the flood under way
+    const double flooded = median_list_ms(client, 500);
+    flooding = false;
+    for (auto& t : flood) t.join();
+
+    std::printf("login flood: list median %.3f ms idle, %.3f ms flooded (%.1fx); %d wrong passwords checked, %d "
+                "logins answered busy\n",
+                idle, flooded, flooded / idle, refused_credentials.load(), refused_busy.load());
+    CHECK(refused_credentials > 0);  // the passwords were checked, one at a time
+    CHECK(refused_busy > 0);         // and the rest refused at once
+#ifndef __SANITIZE_ADDRESS__  // a sanitizer's Debug build times its own instrumentation, not the server
+    CHECK(flooded <= 3 * idle);
+#endif
+    CHECK(auth.login("billing", "correct horse", "ps_dev", std::nullopt).who.user() == "billing");
+}
