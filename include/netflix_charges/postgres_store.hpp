@@ -4,6 +4,7 @@
 #include <netflix_charges/charge_store.hpp>
 #include <netflix_charges/credential_store.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -17,6 +18,10 @@ struct postgres_options {
     // failure, a deadlock, or a unique key taken meanwhile) is tried again before it fails with
     // `errc::storage_failure`. Each try reads the batch afresh, so nothing is applied twice.
     int max_attempts = 20;
+    // How long a call waits for the database when its connection broke or cannot be made (a
+    // restart, a failover): it runs again on a fresh connection until then, and only then
+    // fails with `errc::storage_failure`.
+    std::chrono::milliseconds reconnect_wait{5000};
 };
 
 // The charges, accounts and tokens of every operator in one PostgreSQL database, for several

@@ -278,6 +278,7 @@ void postgres_store::for_each_received(const operator_id& op, timestamp from, ti
 {
     constexpr std::int64_t page = 1000;  // rows held at a time
     try {
+        // Not run again when the connection breaks: `each` may have seen rows.
         impl_->with_connection([&](pqxx::connection& conn) {
             // One snapshot for the whole reading, page after page.
             pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::readwrite_policy::read_only> tx{conn};
@@ -295,7 +296,7 @@ void postgres_store::for_each_received(const operator_id& op, timestamp from, ti
                 if (static_cast<std::int64_t>(rows.size()) < page) break;
             }
             tx.commit();
-        });
+        }, impl::on_broken::fail);
     } catch (const pqxx::failure& e) {
         throw impl::storage_failure(e);
     }

@@ -12,7 +12,9 @@
 #include <pqxx/pqxx>
 
 #include <memory>
+#include <chrono>
 #include <mutex>
+#include <thread>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -45,31 +47,67 @@ struct postgres_store::impl {
     void release(std::unique_ptr<pqxx::connection> conn) { pool.release(std::move(conn)); }
     void discard() { pool.discard(); }
 
-    // Runs `work(connection)` on a pooled connection. A connection that broke (or whose commit
-    // is in doubt) is discarded and replaced on next use, and that becomes storage_failure; any
-    // other exception propagates, the connection back in the pool.
-    template <typename Work>
-    auto with_connection(Work work)
+    // Whether a statement failed because the server went away: a shutdown or restart
+    // (SQLSTATE class 57P, operator intervention) or a lost connection (class 08).
+    static bool connection_lost(const pqxx::sql_error& e)
     {
-        auto conn = acquire();
-        try {
-            if constexpr (std::is_void_v<decltype(work(*conn))>) {
-                work(*conn);
-                release(std::move(conn));
-            } else {
-                auto result = work(*conn);
-                release(std::move(conn));
-                return result;
+        const std::string state = e.sqlstate();
+        return state.rfind("57P", 0) == 0 || state.rfind("08", 0) == 0;
+    }
+
+    // Runs `work(connection)` on a pooled connection. A connection that broke (the server
+    // restarted, or the outcome of a commit was lost) is discarded and, when `again` says so, the
+    // work runs again on a fresh one, waiting for the database up to options.reconnect_wait; then
+    // the fault becomes storage_failure. Running again is safe for reads, and for a batch: it
+    // reads its charges afresh, so a batch that did commit replays as a no-op. Any other exception
+    // propagates, the connection back in the pool.
+    enum class on_broken { run_again, fail };
+    template <typename Work>
+    auto with_connection(Work work, on_broken again = on_broken::run_again)
+    {
+        const auto deadline = std::chrono::steady_clock::now() + options.reconnect_wait;
+        const auto give_up = [&] {
+            return again == on_broken::fail || std::chrono::steady_clock::now() >= deadline;
+        };
+        for (;;) {
+            std::unique_ptr<pqxx::connection> conn;
+            try {
+                conn = acquire();
+            } catch (const error&) {  // the database cannot be reached now
+                if (give_up()) throw;
+                std::this_thread::sleep_for(std::chrono::milliseconds{100});
+                continue;
             }
-        } catch (const pqxx::broken_connection& e) {
-            discard();
-            throw storage_failure(e);
-        } catch (const pqxx::in_doubt_error& e) {
-            discard();
-            throw storage_failure(e);
-        } catch (...) {
-            release(std::move(conn));
-            throw;
+            try {
+                if constexpr (std::is_void_v<decltype(work(*conn))>) {
+                    work(*conn);
+                    release(std::move(conn));
+                    return;
+                } else {
+                    auto result = work(*conn);
+                    release(std::move(conn));
+                    return result;
+                }
+            } catch (const pqxx::broken_connection& e) {
+                conn.reset();
+                discard();
+                if (give_up()) throw storage_failure(e);
+            } catch (const pqxx::in_doubt_error& e) {
+                conn.reset();
+                discard();
+                if (give_up()) throw storage_failure(e);
+            } catch (const pqxx::sql_error& e) {
+                if (!connection_lost(e)) {
+                    release(std::move(conn));
+                    throw;
+                }
+                conn.reset();
+                discard();
+                if (give_up()) throw storage_failure(e);
+            } catch (...) {
+                release(std::move(conn));
+                throw;
+            }
         }
     }
 

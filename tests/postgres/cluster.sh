@@ -2,6 +2,8 @@
 # A throwaway PostgreSQL cluster for the tests, from Debian's postgresql package:
 #   cluster.sh start <folder> <port>   initdb in <folder>/data (if new), start, listening only on a
 #                                      Unix socket in <folder> (no TCP at all)
+#   cluster.sh restart <folder>        a fast shutdown and a start again, as a minor-version
+#                                      upgrade does; returns once it accepts connections
 #   cluster.sh stop <folder>           stop it (fast shutdown) and remove <folder>
 # The tests connect with postgresql:///postgres?host=<folder>&port=<port>&user=postgres.
 # PostgreSQL refuses to run as root: as root, it runs as the system user "postgres".
@@ -24,13 +26,16 @@ start)
         -o "-c listen_addresses='' -k $folder -p $port -c fsync=on -c max_connections=200" start >/dev/null
     echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on $folder port $port"
     ;;
+restart)
+    "${as_owner[@]}" "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -m fast -w -t 60 restart >/dev/null
+    ;;
 stop)
     if [[ -f "$folder/data/postmaster.pid" ]]; then "${as_owner[@]}" "$bin/pg_ctl" -D "$folder/data" -m fast -w stop >/dev/null; fi
     rm -rf "$folder"
     echo "stopped"
     ;;
 *)
-    echo "usage: $0 start <folder> <port> | stop <folder>" >&2
+    echo "usage: $0 start <folder> <port> | restart <folder> | stop <folder>" >&2
     exit 2
     ;;
 esac
