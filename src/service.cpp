@@ -43,9 +43,9 @@ bool same_details(const charge& stored, const new_charge& c)
 }
 
 // The journal's entry for a change the host made (no user, no unit).
-journal_entry host_entry(journal_kind kind, const charge& after, timestamp now)
+journal_entry host_entry(journal_kind kind, const std::string& number, charge_status after, timestamp now)
 {
-    return {0, now, kind, after.number, after.status, std::nullopt, std::nullopt, {}};
+    return {0, now, kind, number, after, std::nullopt, std::nullopt, {}};
 }
 
 charge pending_charge(const new_charge& c, timestamp now)
@@ -118,7 +118,7 @@ std::vector<charge> charges_service::issue_many(const operator_id& op, const std
             if (!stored_already[i]) {
                 result[i] = pending_charge(charges[i], now);
                 writes.inserts.push_back(result[i]);
-                writes.journal.push_back(host_entry(journal_kind::issued, result[i], now));
+                writes.journal.push_back(host_entry(journal_kind::issued, result[i].number, result[i].status, now));
             }
         return writes;
     });
@@ -147,9 +147,7 @@ import_summary charges_service::import_charges(const operator_id& op, const std:
                 ++summary.unchanged;
             } else if (existing.status == charge_status::pending) {
                 writes.updates.push_back({existing.number, line.status, line.status_on.value_or(now), {}, {}});
-                charge after = existing;
-                apply_update(after, writes.updates.back());
-                writes.journal.push_back(host_entry(journal_kind::processed, after, now));
+                writes.journal.push_back(host_entry(journal_kind::processed, existing.number, line.status, now));
                 ++summary.processed;
             } else {
                 throw error{errc::invalid_transition, error_subject{"number", i, existing.number},
@@ -161,7 +159,7 @@ import_summary charges_service::import_charges(const operator_id& op, const std:
             charge c = pending_charge(charges[i].details, now);
             if (charges[i].status != charge_status::pending)
                 apply_update(c, {c.number, charges[i].status, charges[i].status_on.value_or(now), {}, {}});
-            writes.journal.push_back(host_entry(journal_kind::issued, c, now));
+            writes.journal.push_back(host_entry(journal_kind::issued, c.number, c.status, now));
             writes.inserts.push_back(std::move(c));
             ++summary.issued;
         }
@@ -195,7 +193,7 @@ charge charges_service::record_outcome(const operator_id& op, const std::string&
         update.status_on = when;
         apply_update(result, update);
         writes.updates.push_back(update);
-        writes.journal.push_back(host_entry(journal_kind::processed, result, now));
+        writes.journal.push_back(host_entry(journal_kind::processed, number, outcome, now));
         return writes;
     });
     return result;
@@ -251,10 +249,10 @@ std::vector<operator_backlog> charges_service::backlogs() { return store_.backlo
 
 namespace {
 
-// The start of a day, UTC.
-timestamp start_of(const date& d)
+// The start of a day, UTC; nothing for a day that is not a date from 1970-01-01 to 9999-12-31.
+std::optional<timestamp> start_of(const date& d)
 {
-    return *parse_timestamp(format_date(d) + "T00:00:00");
+    return parse_timestamp(format_date(d) + "T00:00:00");
 }
 
 }  // namespace
@@ -263,11 +261,12 @@ void charges_service::for_each_received(const operator_id& op, const date& from,
                                         const std::function<void(const charge&)>& each)
 {
     validation::check_operator(op);
-    for (const auto& [field, day] : {std::pair{"from", &from}, std::pair{"to", &to}})
-        if (!parse_date(format_date(*day)) || format_date(*day) < "1970-01-01")
-            throw error{errc::invalid_parameter, field, "must be a date from 1970-01-01 to 9999-12-31"};
-    if (format_date(to) < format_date(from)) throw error{errc::invalid_parameter, "to", "must not be before from"};
-    store_.for_each_received(op, start_of(from), start_of(to) + std::chrono::hours{24}, each);
+    const auto first = start_of(from);
+    const auto last = start_of(to);
+    for (const auto& [field, day] : {std::pair{"from", &first}, std::pair{"to", &last}})
+        if (!*day) throw error{errc::invalid_parameter, field, "must be a date from 1970-01-01 to 9999-12-31"};
+    if (*last < *first) throw error{errc::invalid_parameter, "to", "must not be before from"};
+    store_.for_each_received(op, *first, *last + std::chrono::hours{24}, each);
 }
 
 std::vector<report_row> charges_service::report(const operator_id& op, const date& from, const date& to)

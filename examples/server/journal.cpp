@@ -60,8 +60,7 @@ int journal_print(const std::string& db, const std::string& org, std::int64_t af
 
 int journal_prune(const std::string& db, const std::string& before)
 {
-    const auto day = nc::parse_date(before);
-    const auto start = day ? nc::parse_timestamp(before + "T00:00:00") : std::nullopt;
+    const auto start = nc::parse_timestamp(before + "T00:00:00");  // not a date, or before 1970: nothing
     if (!start) throw nc::error{nc::errc::invalid_parameter, "--prune-before", "must be a date, YYYY-MM-DD, from 1970"};
     opened_store store{db};
     nc::charges_service service{store.charges()};

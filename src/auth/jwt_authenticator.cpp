@@ -46,6 +46,9 @@ struct jwt_authenticator::impl {
     std::mutex reload_mutex;
     std::optional<timestamp> last_reload;  // for an unknown kid
     std::atomic<std::size_t> password_checks{0};  // running now
+    const std::size_t password_checks_at_once =
+        options.password_checks_at_once > 0 ? options.password_checks_at_once
+                                            : std::max<std::size_t>(1, std::thread::hardware_concurrency() / 2);
     verified_token_cache verified;
 
     impl(credential_store& s, jwt_options o, const clock& t) : store(s), options(std::move(o)), time(t) {}
@@ -99,7 +102,7 @@ struct jwt_authenticator::impl {
     public:
         explicit password_check_slot(impl& owner) : running_(owner.password_checks)
         {
-            if (running_.fetch_add(1) >= owner.password_checks_at_once()) {
+            if (running_.fetch_add(1) >= owner.password_checks_at_once) {
                 running_.fetch_sub(1);
                 owner.log(log_level::warning, "login refused: every password check slot is busy");
                 throw error{errc::server_busy, "", "every password check slot is busy"};
@@ -113,11 +116,6 @@ struct jwt_authenticator::impl {
         std::atomic<std::size_t>& running_;
     };
 
-    std::size_t password_checks_at_once() const
-    {
-        if (options.password_checks_at_once > 0) return options.password_checks_at_once;
-        return std::max<std::size_t>(1, std::thread::hardware_concurrency() / 2);
-    }
 
     issued_token issue(identity who)
     {
