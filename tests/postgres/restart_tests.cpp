@@ -5,6 +5,7 @@
 // it runs alone (RUN_SERIAL).
 #include "api_client.hpp"
 #include "http_fixture.hpp"
+#include "server_process.hpp"
 #include "test_database.hpp"
 
 #include "child_process.hpp"
@@ -30,37 +31,12 @@
 using namespace netflix_charges;
 using http_tests::api_client;
 using http_tests::api_item;
+using postgres_tests::server_on;
 using std::chrono::steady_clock;
 
 namespace {
 
 const operator_id op{"op"};
-
-// A server process on the database, its readiness asking the store, until killed.
-std::function<int(int)> server_on(const std::string& url, unsigned short port)
-{
-    return [url, port](int) {
-        postgres_store store{url};
-        charges_service service{store};
-        jwt_authenticator auth{store, http_tests::fixture::auth_options()};
-        http::handler_options api_options;
-        api_options.ready = [&store] {
-            try {
-                store.find_by_number(operator_id{"readiness-check"}, "-");
-                return true;
-            } catch (const error&) {
-                return false;
-            }
-        };
-        http::handler api{service, auth, api_options};
-        http::server_options options;
-        options.port = port;
-        options.threads = 4;
-        http::server server{api, options};
-        server.run();
-        return 0;
-    };
-}
 
 // The tests' cluster folder, from its URL (host=<folder>&...).
 std::string cluster_folder()

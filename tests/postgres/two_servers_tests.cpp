@@ -2,6 +2,7 @@
 // (clients spread over both) acknowledging overlapping charges at the same moments.
 #include "api_client.hpp"
 #include "http_fixture.hpp"
+#include "server_process.hpp"
 #include "test_database.hpp"
 
 #include "child_process.hpp"
@@ -23,27 +24,11 @@
 using namespace netflix_charges;
 using http_tests::api_client;
 using http_tests::api_item;
+using postgres_tests::server_on;
 
 namespace {
 
 const operator_id op{"op"};
-
-// A server process on the database, until killed.
-std::function<int(int)> server_on(const std::string& url, unsigned short port)
-{
-    return [url, port](int) {
-        postgres_store store{url};
-        charges_service service{store};
-        jwt_authenticator auth{store, http_tests::fixture::auth_options()};
-        http::handler api{service, auth};
-        http::server_options options;
-        options.port = port;
-        options.threads = 4;
-        http::server server{api, options};
-        server.run();
-        return 0;
-    };
-}
 
 std::string number_of(int i) { return "N" + std::to_string(10000 + i); }
 
