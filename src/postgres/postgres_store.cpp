@@ -17,6 +17,12 @@ using namespace postgres_detail;
 
 namespace {
 
+// A count as a bigint parameter (a size_t beyond it means "no limit").
+std::int64_t clamped(std::size_t value)
+{
+    return static_cast<std::int64_t>(std::min<std::size_t>(value, std::numeric_limits<std::int64_t>::max()));
+}
+
 std::optional<std::int64_t> seconds_of(const std::optional<timestamp>& t)
 {
     if (!t) return std::nullopt;
@@ -242,13 +248,10 @@ std::optional<charge> postgres_store::find_by_reference(const operator_id& op, c
 std::vector<charge> postgres_store::list_unacknowledged(const operator_id& op, status_class cls, std::size_t offset,
                                                         std::size_t limit)
 {
-    const auto clamp = [](std::size_t value) {
-        return static_cast<std::int64_t>(std::min<std::size_t>(value, std::numeric_limits<std::int64_t>::max()));
-    };
     return impl_->read([&](pqxx::transaction_base& tx) {
         std::vector<charge> found;
-        for (const auto& row : tx.exec_prepared(list_statement, op.value(), cls == status_class::processed, clamp(limit),
-                                                clamp(offset)))
+        for (const auto& row : tx.exec_prepared(list_statement, op.value(), cls == status_class::processed, clamped(limit),
+                                                clamped(offset)))
             found.push_back(read_charge(row));
         return found;
     });
@@ -256,10 +259,9 @@ std::vector<charge> postgres_store::list_unacknowledged(const operator_id& op, s
 
 std::vector<journal_entry> postgres_store::journal(const operator_id& op, std::int64_t after, std::size_t limit)
 {
-    const auto count = static_cast<std::int64_t>(std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max()));
     return impl_->read([&](pqxx::transaction_base& tx) {
         std::vector<journal_entry> entries;
-        for (const auto& row : tx.exec_prepared(journal_statement, op.value(), after, count))
+        for (const auto& row : tx.exec_prepared(journal_statement, op.value(), after, clamped(limit)))
             entries.push_back(read_journal_entry(row));
         return entries;
     });
