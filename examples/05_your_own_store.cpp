@@ -1,4 +1,4 @@
-// 05: implement your own store: the eight calls of the charge_store port over your own storage
+// 05: implement your own store: the nine calls of the charge_store port over your own storage
 // (here a map behind one mutex). The service keeps every rule; the store only has to read the
 // keys it is given, ask the planner, and apply all of the plan or nothing, atomically.
 #include <netflix_charges/netflix_charges.hpp>
@@ -7,6 +7,7 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <set>
 
 namespace nc = netflix_charges;
 
@@ -16,24 +17,24 @@ public:
     {
         std::lock_guard lock{mutex_};  // one write at a time: the whole batch is atomic
         auto& mine = operators_[op.value()];
-        nc::batch_snapshot snapshot;
-        for (const auto& number : keys.numbers)
-            if (const auto it = mine.charges.find(number); it != mine.charges.end()) snapshot.charges.push_back(it->second);
-        for (const auto& reference : keys.reference_numbers)
-            if (const auto it = mine.references.find(reference); it != mine.references.end())
-                snapshot.reference_owners.push_back({reference, it->second});
+        apply(mine, planner(snapshot_of(mine, keys)));  // the planner may throw: then nothing is written
+    }
 
-        const nc::batch_writes plan = planner(snapshot);  // may throw: then nothing is written
-        for (const auto& c : plan.inserts) mine.charges.emplace(c.number, c);
-        for (const auto& update : plan.updates) {
-            auto& c = mine.charges.at(update.number);
-            nc::apply_update(c, update);
-            for (const auto& reference : nc::references_of(update)) mine.references.emplace(reference, c.number);
+    // An import in parts: all of them or none. This store changes a copy and keeps it at the end
+    // (a SQL store runs the parts in one transaction), and tells each part which of its numbers
+    // an earlier part named (a SQL store keeps them in a temporary table).
+    void write_parts(const nc::operator_id& op, const nc::next_part& next, const nc::write_planner& planner) override
+    {
+        std::lock_guard lock{mutex_};
+        operator_data changed = operators_[op.value()];
+        std::set<std::string> named;
+        while (const auto keys = next()) {
+            auto snapshot = snapshot_of(changed, *keys);
+            for (const auto& number : keys->numbers)
+                if (!named.insert(number).second) snapshot.named_before.push_back(number);
+            apply(changed, planner(snapshot));
         }
-        for (auto entry : plan.journal) {  // in the same atomic write, numbered in order
-            entry.sequence = ++mine.last_sequence;
-            mine.journal.push_back(std::move(entry));
-        }
+        operators_[op.value()] = std::move(changed);
     }
 
     std::optional<nc::charge> find_by_number(const nc::operator_id& op, const std::string& number) override
@@ -122,6 +123,35 @@ private:
         std::vector<nc::journal_entry> journal;         // in sequence order
         std::int64_t last_sequence = 0;                 // never reused, even after a prune
     };
+
+    static nc::batch_snapshot snapshot_of(const operator_data& mine, const nc::batch_keys& keys)
+    {
+        nc::batch_snapshot snapshot;
+        for (const auto& number : keys.numbers)
+            if (const auto it = mine.charges.find(number); it != mine.charges.end()) snapshot.charges.push_back(it->second);
+        for (const auto& reference : keys.reference_numbers)
+            if (const auto it = mine.references.find(reference); it != mine.references.end())
+                snapshot.reference_owners.push_back({reference, it->second});
+        return snapshot;
+    }
+
+    static void apply(operator_data& mine, const nc::batch_writes& plan)
+    {
+        for (const auto& c : plan.inserts) {
+            mine.charges.emplace(c.number, c);
+            for (const auto& reference : nc::references_of(c)) mine.references.emplace(reference, c.number);
+        }
+        for (const auto& update : plan.updates) {
+            auto& c = mine.charges.at(update.number);
+            nc::apply_update(c, update);
+            for (const auto& reference : nc::references_of(update)) mine.references.emplace(reference, c.number);
+        }
+        for (auto entry : plan.journal) {  // in the same atomic write, numbered in order
+            entry.sequence = ++mine.last_sequence;
+            mine.journal.push_back(std::move(entry));
+        }
+    }
+
     std::mutex mutex_;
     std::map<std::string, operator_data> operators_;
 };

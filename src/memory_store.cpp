@@ -9,6 +9,7 @@
 #include <set>
 #include <shared_mutex>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace netflix_charges {
 
@@ -50,35 +51,36 @@ struct memory_store::state {
 memory_store::memory_store() : state_(std::make_unique<state>()) {}
 memory_store::~memory_store() = default;
 
-void memory_store::write(const operator_id& op, const batch_keys& keys, const write_planner& planner)
-{
-    std::unique_lock lock{state_->mutex};
-    operator_data no_charges;
-    const auto found = state_->operators.find(op.value());
-    const auto& existing = found == state_->operators.end() ? no_charges : found->second;
+namespace {
 
+// The state of exactly `keys` in `data`.
+batch_snapshot snapshot_of(const operator_data& data, const batch_keys& keys)
+{
     batch_snapshot snapshot;
     for (const auto& number : keys.numbers)
-        if (const auto it = existing.charges.find(number); it != existing.charges.end())
-            snapshot.charges.push_back(it->second);
+        if (const auto it = data.charges.find(number); it != data.charges.end()) snapshot.charges.push_back(it->second);
     for (const auto& reference : keys.reference_numbers)
-        if (const auto it = existing.reference_owners.find(reference); it != existing.reference_owners.end())
+        if (const auto it = data.reference_owners.find(reference); it != data.reference_owners.end())
             snapshot.reference_owners.push_back({reference, it->second});
+    return snapshot;
+}
 
-    const auto writes = planner(snapshot);
-    if (writes.inserts.empty() && writes.updates.empty() && writes.journal.empty()) return;
+bool writes_nothing(const batch_writes& writes)
+{
+    return writes.inserts.empty() && writes.updates.empty() && writes.journal.empty();
+}
 
-    // Everything is checked before anything changes, so a bad plan changes nothing.
+// Checks `writes` against `data`, then applies them: a bad plan changes nothing.
+void apply(operator_data& data, const batch_writes& writes)
+{
     std::set<std::string> inserted;
     for (const auto& c : writes.inserts)
-        if (existing.charges.count(c.number) != 0 || !inserted.insert(c.number).second)
+        if (data.charges.count(c.number) != 0 || !inserted.insert(c.number).second)
             throw error{errc::internal_error, "", "insert of an existing charge: " + c.number};
     for (const auto& update : writes.updates)
-        if (existing.charges.count(update.number) == 0)
+        if (data.charges.count(update.number) == 0)
             throw error{errc::internal_error, "", "update of a charge outside the batch: " + update.number};
 
-    auto& data = state_->operators[op.value()];
-    ++state_->writes;
     for (const auto& c : writes.inserts) {
         data.charges.emplace(c.number, c);
         data.received.insert(detail::position_of(c));
@@ -96,6 +98,41 @@ void memory_store::write(const operator_id& op, const batch_keys& keys, const wr
         entry.sequence = ++data.last_sequence;
         data.journal.push_back(std::move(entry));
     }
+}
+
+}  // namespace
+
+void memory_store::write(const operator_id& op, const batch_keys& keys, const write_planner& planner)
+{
+    std::unique_lock lock{state_->mutex};
+    const operator_data no_charges;
+    const auto* existing = state_->find(op);
+    const auto writes = planner(snapshot_of(existing != nullptr ? *existing : no_charges, keys));
+    if (writes_nothing(writes)) return;
+    apply(state_->operators[op.value()], writes);
+    ++state_->writes;
+}
+
+// The parts are applied to a copy of the operator's charges, which replaces them at the end.
+void memory_store::write_parts(const operator_id& op, const next_part& next, const write_planner& planner)
+{
+    std::unique_lock lock{state_->mutex};
+    const auto* existing = state_->find(op);
+    operator_data changed = existing != nullptr ? *existing : operator_data{};
+    std::unordered_set<std::string> named;
+    bool wrote = false;
+    while (const auto keys = next()) {
+        auto snapshot = snapshot_of(changed, *keys);
+        for (const auto& number : keys->numbers)
+            if (!named.insert(number).second) snapshot.named_before.push_back(number);
+        const auto writes = planner(snapshot);
+        if (writes_nothing(writes)) continue;
+        apply(changed, writes);
+        wrote = true;
+    }
+    if (!wrote) return;
+    state_->operators[op.value()] = std::move(changed);
+    ++state_->writes;
 }
 
 std::optional<charge> memory_store::find_by_number(const operator_id& op, const std::string& number)

@@ -1,6 +1,7 @@
 #include <netflix_charges/service.hpp>
 
 #include "batch_rules.hpp"
+#include "new_charges.hpp"
 #include "validation.hpp"
 
 #include <netflix_charges/limits.hpp>
@@ -11,6 +12,10 @@
 
 namespace netflix_charges {
 
+using detail::host_entry;
+using detail::pending_charge;
+using detail::same_details;
+
 namespace {
 
 // New charges about to be issued, each checked: the batch's keys, and each number's position
@@ -20,46 +25,16 @@ struct new_charge_batch {
     std::map<std::string, std::size_t> position;
 };
 
-template <typename Item, typename DetailsOf>
-new_charge_batch checked_new_charges(const std::vector<Item>& items, DetailsOf details_of)
+new_charge_batch checked_new_charges(const std::vector<new_charge>& charges)
 {
     new_charge_batch batch;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        const new_charge& c = details_of(items[i]);
+    for (std::size_t i = 0; i < charges.size(); ++i) {
+        const new_charge& c = charges[i];
         validation::check_new_charge(c, i);
-        if (!batch.position.emplace(c.number, i).second)
-            throw error{errc::invalid_parameter, error_subject{"number", i, c.number}, "is given more than once"};
+        if (!batch.position.emplace(c.number, i).second) throw detail::given_twice(c.number, i);
         batch.keys.numbers.push_back(c.number);
     }
     return batch;
-}
-
-bool same_details(const charge& stored, const new_charge& c)
-{
-    return stored.billing_system_customer_identifier == c.billing_system_customer_identifier &&
-           stored.amount == c.amount && stored.currency == c.currency &&
-           stored.local_currency_amount == c.local_currency_amount && stored.local_currency == c.local_currency &&
-           stored.paid_through_date == c.paid_through_date && (!c.received_on || stored.received_on == *c.received_on);
-}
-
-// The journal's entry for a change the host made (no user, no unit).
-journal_entry host_entry(journal_kind kind, const std::string& number, charge_status after, timestamp now)
-{
-    return {0, now, kind, number, after, std::nullopt, std::nullopt, {}};
-}
-
-charge pending_charge(const new_charge& c, timestamp now)
-{
-    charge stored;
-    stored.number = c.number;
-    stored.billing_system_customer_identifier = c.billing_system_customer_identifier;
-    stored.amount = c.amount;
-    stored.currency = c.currency;
-    stored.local_currency_amount = c.local_currency_amount;
-    stored.local_currency = c.local_currency;
-    stored.paid_through_date = c.paid_through_date;
-    stored.received_on = c.received_on.value_or(now);
-    return stored;
 }
 
 batch_result run_batch(charge_store& store, const clock& time_source, batch_operation operation,
@@ -99,7 +74,7 @@ charge charges_service::issue(const operator_id& op, const new_charge& c)
 std::vector<charge> charges_service::issue_many(const operator_id& op, const std::vector<new_charge>& charges)
 {
     validation::check_operator(op);
-    const auto batch = checked_new_charges(charges, [](const new_charge& c) -> const new_charge& { return c; });
+    const auto batch = checked_new_charges(charges);
     const auto& position = batch.position;
     const timestamp now = clock_.now();
 
@@ -123,49 +98,6 @@ std::vector<charge> charges_service::issue_many(const operator_id& op, const std
         return writes;
     });
     return result;
-}
-
-import_summary charges_service::import_charges(const operator_id& op, const std::vector<imported_charge>& charges)
-{
-    validation::check_operator(op);
-    const auto batch = checked_new_charges(charges, [](const imported_charge& c) -> const new_charge& { return c.details; });
-    const auto& position = batch.position;
-    const timestamp now = clock_.now();
-
-    import_summary summary;
-    store_.write(op, batch.keys, [&](const batch_snapshot& snapshot) {
-        summary = {};
-        batch_writes writes;
-        std::vector<bool> stored_already(charges.size(), false);
-        for (const auto& existing : snapshot.charges) {
-            const std::size_t i = position.at(existing.number);
-            const auto& line = charges[i];
-            stored_already[i] = true;
-            if (!same_details(existing, line.details))
-                throw error{errc::charge_conflict, error_subject{"number", i, existing.number}};
-            if (line.status == existing.status) {
-                ++summary.unchanged;
-            } else if (existing.status == charge_status::pending) {
-                writes.updates.push_back({existing.number, line.status, line.status_on.value_or(now), {}, {}});
-                writes.journal.push_back(host_entry(journal_kind::processed, existing.number, line.status, now));
-                ++summary.processed;
-            } else {
-                throw error{errc::invalid_transition, error_subject{"number", i, existing.number},
-                            "is " + std::string{to_string(existing.status)} + " already"};
-            }
-        }
-        for (std::size_t i = 0; i < charges.size(); ++i) {
-            if (stored_already[i]) continue;
-            charge c = pending_charge(charges[i].details, now);
-            if (charges[i].status != charge_status::pending)
-                apply_update(c, {c.number, charges[i].status, charges[i].status_on.value_or(now), {}, {}});
-            writes.journal.push_back(host_entry(journal_kind::issued, c.number, c.status, now));
-            writes.inserts.push_back(std::move(c));
-            ++summary.issued;
-        }
-        return writes;
-    });
-    return summary;
 }
 
 charge charges_service::record_outcome(const operator_id& op, const std::string& number, charge_status outcome,

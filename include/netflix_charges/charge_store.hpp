@@ -30,7 +30,13 @@ struct reference_owner {
 struct batch_snapshot {
     std::vector<charge> charges;                 // those of the numbers that exist
     std::vector<reference_owner> reference_owners;  // those of the references that are taken
+    // In a part of `write_parts`: the numbers of its keys that a part before it had among its
+    // keys already (empty in a `write`).
+    std::vector<std::string> named_before;
 };
+
+// The keys of a write's next part, or nothing once there are no more parts.
+using next_part = std::function<std::optional<batch_keys>()>;
 
 // One operator's backlog: how many of its charges are not acknowledged, by status class.
 struct operator_backlog {
@@ -83,6 +89,14 @@ public:
     // Every insert is a number of `keys` absent from the snapshot; every update names a charge
     // present in it. An exception from the planner propagates and nothing is written.
     virtual void write(const operator_id& op, const batch_keys& keys, const write_planner& planner) = 0;
+
+    // The same for a write too large to hold at once (an import), in parts, all in one atomic
+    // write: for each part `next` gives, reads its keys (seeing what the parts before it wrote),
+    // asks `planner` what to write for it and writes that; then commits every part, or none
+    // when `next` or `planner` throws. Both are called once per part, in order, and never
+    // again: a store that loses its transaction fails with storage_failure instead of retrying.
+    // Other writes wait until it is done. What the store holds does not grow with the parts.
+    virtual void write_parts(const operator_id& op, const next_part& next, const write_planner& planner) = 0;
 
     virtual std::optional<charge> find_by_number(const operator_id& op, const std::string& number) = 0;
     virtual std::optional<charge> find_by_reference(const operator_id& op, const std::string& reference_number) = 0;

@@ -9,6 +9,7 @@ namespace netflix_charges::limits {
 inline constexpr std::size_t max_batch_items = 50;        // items of one acknowledge/accept/decline
 inline constexpr std::size_t max_list_results = 50;       // number_of_results of one list
 inline constexpr std::size_t max_journal_entries = 1000;  // entries of one journal read
+inline constexpr std::size_t max_import_part = 5000;      // charges of one part of an import in parts
 inline constexpr std::size_t max_number_length = 64;      // a charge number
 inline constexpr std::size_t max_customer_length = 128;   // billing_system_customer_identifier
 inline constexpr std::size_t max_reference_length = 128;  // a reference number

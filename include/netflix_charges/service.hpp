@@ -4,6 +4,7 @@
 #include <netflix_charges/charge.hpp>
 #include <netflix_charges/charge_store.hpp>
 #include <netflix_charges/clock.hpp>
+#include <netflix_charges/errors.hpp>
 #include <netflix_charges/identity.hpp>
 #include <netflix_charges/journal.hpp>
 #include <netflix_charges/limits.hpp>
@@ -27,6 +28,13 @@ struct imported_charge {
     charge_status status = charge_status::pending;
     std::optional<timestamp> status_on;
 };
+
+// An import's charges, part by part: fills `part` (given empty) with the next ones, at most
+// limits::max_import_part, and returns false once there are none left.
+using import_source = std::function<bool(std::vector<imported_charge>& part)>;
+
+// Told of a bad charge of an import: its position among all the charges given (from 0), and why.
+using import_problem = std::function<void(std::size_t position, const error& why)>;
 
 struct import_summary {
     std::size_t issued = 0;     // new charges
@@ -68,6 +76,14 @@ public:
     // another outcome for a processed charge, a number twice — is an error naming the number,
     // and nothing is written.
     import_summary import_charges(const operator_id& op, const std::vector<imported_charge>& charges);
+
+    // The same for an import too large to hold (the sample server's `import` of a file): read
+    // from `next` part by part, in one atomic write, so memory does not grow with it. Every
+    // charge is checked, and each bad one given to `on_bad` (a number given twice: its later
+    // places) while its part is the last one `next` gave; when there was one, nothing is
+    // written and error{errc::invalid_parameter} says how many. An exception from `next` or
+    // `on_bad` propagates and nothing is written. Other writes wait until it is done.
+    import_summary import_in_parts(const operator_id& op, const import_source& next, const import_problem& on_bad);
 
     // Processing moves a PENDING charge, once, to a terminal status, with its `set_as_..._on`
     // time (the clock's now when not given). Recording the same status again is a no-op;

@@ -51,6 +51,7 @@ public:
     static int schema_version();
 
     void write(const operator_id& op, const batch_keys& keys, const write_planner& planner) override;
+    void write_parts(const operator_id& op, const next_part& next, const write_planner& planner) override;
     std::optional<charge> find_by_number(const operator_id& op, const std::string& number) override;
     std::optional<charge> find_by_reference(const operator_id& op, const std::string& reference_number) override;
     std::vector<charge> list_unacknowledged(const operator_id& op, status_class cls, std::size_t offset,

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <limits>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace netflix_charges {
 
@@ -163,68 +164,105 @@ postgres_store::~postgres_store() = default;
 
 int postgres_store::schema_version() { return latest_schema_version(); }
 
+namespace {
+
+// One write's part inside its transaction: locks and reads the keys' rows, asks the planner,
+// writes. The first part that writes sets `operator_row` with `create_operator()` if unset.
+template <typename CreateOperator>
+void write_part(pqxx::work& tx, std::optional<std::int64_t>& operator_row, CreateOperator create_operator,
+                const batch_keys& keys, const write_planner& planner, std::vector<std::string> named_before = {})
+{
+    batch_snapshot snapshot;
+    snapshot.named_before = std::move(named_before);
+    std::vector<std::int64_t> row_ids;  // of snapshot.charges, in order
+    if (operator_row) {
+        for (const auto& row : tx.exec_prepared(lock_batch_statement, *operator_row, text_array(keys.numbers))) {
+            row_ids.push_back(row[id_column].as<std::int64_t>());
+            snapshot.charges.push_back(read_charge(row));
+        }
+        for (const auto& row : tx.exec_prepared(owners_statement, *operator_row, text_array(keys.reference_numbers)))
+            snapshot.reference_owners.push_back({row[0].as<std::string>(), row[1].as<std::string>()});
+    }
+    std::unordered_map<std::string_view, std::size_t> index;
+    for (std::size_t i = 0; i < snapshot.charges.size(); ++i) index.emplace(snapshot.charges[i].number, i);
+
+    const batch_writes writes = planner(snapshot);
+    if (writes.inserts.empty() && writes.updates.empty() && writes.journal.empty()) return;
+
+    if (!operator_row) operator_row = create_operator();
+    std::vector<std::string> references;
+    std::vector<std::int64_t> reference_rows;
+    detail::backlog_change backlog;
+    for (const auto& c : writes.inserts) {
+        if (index.count(c.number) != 0) throw error{errc::internal_error, "", "insert of an existing charge: " + c.number};
+        backlog.entering(c);
+        const auto row = insert_charge(tx, *operator_row, c);  // a number inserted meanwhile: retried
+        for (auto& reference : references_of(c)) {
+            references.push_back(std::move(reference));
+            reference_rows.push_back(row);
+        }
+    }
+    // Acknowledgements, the bulk of the traffic, in one statement; status changes one by one.
+    std::vector<std::string> acknowledged_ids, acknowledged_on;
+    std::vector<std::optional<std::string>> acknowledged_references;
+    for (const auto& update : writes.updates) {
+        const auto it = index.find(update.number);
+        if (it == index.end())
+            throw error{errc::internal_error, "", "update of a charge outside the batch: " + update.number};
+        charge& changed = snapshot.charges[it->second];
+        backlog.leaving(changed);
+        apply_update(changed, update);
+        backlog.entering(changed);
+        const auto row = row_ids[it->second];
+        if (update.status || update.decision) update_status(tx, row, changed);
+        if (update.acknowledged) {
+            acknowledged_ids.push_back(std::to_string(row));
+            acknowledged_on.push_back(std::to_string(changed.acknowledged->on.time_since_epoch().count()));
+            acknowledged_references.push_back(changed.acknowledged->reference_number);
+        }
+        for (auto& reference : references_of(update)) {
+            references.push_back(std::move(reference));
+            reference_rows.push_back(row);
+        }
+    }
+    if (!acknowledged_ids.empty())
+        tx.exec_prepared0(acknowledge_statement, text_array(acknowledged_ids), text_array(acknowledged_on),
+                          text_array(acknowledged_references));
+    add_references(tx, *operator_row, references, reference_rows);
+    record_write(tx, *operator_row, writes.journal, backlog);
+}
+
+}  // namespace
+
 void postgres_store::write(const operator_id& op, const batch_keys& keys, const write_planner& planner)
 {
     impl_->transaction([&](pqxx::work& tx) {
         auto operator_row = impl::operator_row(tx, op);
-        batch_snapshot snapshot;
-        std::vector<std::int64_t> row_ids;  // of snapshot.charges, in order
-        if (operator_row) {
-            for (const auto& row : tx.exec_prepared(lock_batch_statement, *operator_row, text_array(keys.numbers))) {
-                row_ids.push_back(row[id_column].as<std::int64_t>());
-                snapshot.charges.push_back(read_charge(row));
-            }
-            for (const auto& row : tx.exec_prepared(owners_statement, *operator_row, text_array(keys.reference_numbers)))
-                snapshot.reference_owners.push_back({row[0].as<std::string>(), row[1].as<std::string>()});
-        }
-        std::unordered_map<std::string_view, std::size_t> index;
-        for (std::size_t i = 0; i < snapshot.charges.size(); ++i) index.emplace(snapshot.charges[i].number, i);
-
-        const batch_writes writes = planner(snapshot);
-        if (writes.inserts.empty() && writes.updates.empty() && writes.journal.empty()) return;
-
-        if (!operator_row) operator_row = impl::create_operator(tx, op);
-        std::vector<std::string> references;
-        std::vector<std::int64_t> reference_rows;
-        detail::backlog_change backlog;
-        for (const auto& c : writes.inserts) {
-            if (index.count(c.number) != 0) throw error{errc::internal_error, "", "insert of an existing charge: " + c.number};
-            backlog.entering(c);
-            const auto row = insert_charge(tx, *operator_row, c);  // a number inserted meanwhile: retried
-            for (auto& reference : references_of(c)) {
-                references.push_back(std::move(reference));
-                reference_rows.push_back(row);
-            }
-        }
-        // Acknowledgements, the bulk of the traffic, in one statement; status changes one by one.
-        std::vector<std::string> acknowledged_ids, acknowledged_on;
-        std::vector<std::optional<std::string>> acknowledged_references;
-        for (const auto& update : writes.updates) {
-            const auto it = index.find(update.number);
-            if (it == index.end())
-                throw error{errc::internal_error, "", "update of a charge outside the batch: " + update.number};
-            charge& changed = snapshot.charges[it->second];
-            backlog.leaving(changed);
-            apply_update(changed, update);
-            backlog.entering(changed);
-            const auto row = row_ids[it->second];
-            if (update.status || update.decision) update_status(tx, row, changed);
-            if (update.acknowledged) {
-                acknowledged_ids.push_back(std::to_string(row));
-                acknowledged_on.push_back(std::to_string(changed.acknowledged->on.time_since_epoch().count()));
-                acknowledged_references.push_back(changed.acknowledged->reference_number);
-            }
-            for (auto& reference : references_of(update)) {
-                references.push_back(std::move(reference));
-                reference_rows.push_back(row);
-            }
-        }
-        if (!acknowledged_ids.empty())
-            tx.exec_prepared0(acknowledge_statement, text_array(acknowledged_ids), text_array(acknowledged_on),
-                              text_array(acknowledged_references));
-        add_references(tx, *operator_row, references, reference_rows);
-        record_write(tx, *operator_row, writes.journal, backlog);
+        write_part(tx, operator_row, [&] { return impl::create_operator(tx, op); }, keys, planner);
     });
+}
+
+void postgres_store::write_parts(const operator_id& op, const next_part& next, const write_planner& planner)
+{
+    // Not run again: the parts are gone once read.
+    impl_->transaction([&](pqxx::work& tx) {
+        auto operator_row = impl::operator_row(tx, op);
+        // The parts' numbers, in a temporary table that PostgreSQL drops at the commit (or the
+        // rollback), so memory does not grow with them.
+        tx.exec0("CREATE TEMP TABLE part_numbers (number text PRIMARY KEY) ON COMMIT DROP");
+        while (const auto keys = next()) {
+            std::unordered_set<std::string> fresh;
+            for (const auto& row : tx.exec_params("INSERT INTO part_numbers SELECT unnest($1::text[]) ON CONFLICT DO NOTHING "
+                                                  "RETURNING number",
+                                                  text_array(keys->numbers)))
+                fresh.insert(row[0].as<std::string>());
+            std::vector<std::string> named_before;
+            for (const auto& number : keys->numbers)
+                if (fresh.count(number) == 0) named_before.push_back(number);
+            write_part(tx, operator_row, [&] { return impl::create_operator(tx, op); }, *keys, planner,
+                       std::move(named_before));
+        }
+    }, impl::on_broken::fail);
 }
 
 std::optional<charge> postgres_store::find_by_number(const operator_id& op, const std::string& number)

@@ -113,10 +113,13 @@ struct postgres_store::impl {
 
     // Runs `work(transaction)` in one READ COMMITTED transaction and commits; a serialization
     // failure, a deadlock or a unique key taken by a concurrent transaction starts it again from
-    // the beginning (up to max_attempts). Other PostgreSQL faults become storage_failure.
+    // the beginning (up to max_attempts), as does a broken connection (see with_connection),
+    // unless `again` is `on_broken::fail`: then any of them is storage_failure at once. Other
+    // PostgreSQL faults become storage_failure.
     template <typename Work>
-    auto transaction(Work work)
+    auto transaction(Work work, on_broken again = on_broken::run_again)
     {
+        const int max_attempts = again == on_broken::fail ? 1 : options.max_attempts;
         for (int attempt = 1;; ++attempt) {
             try {
                 return with_connection([&](pqxx::connection& conn) {
@@ -129,11 +132,11 @@ struct postgres_store::impl {
                         tx.commit();
                         return result;
                     }
-                });
+                }, again);
             } catch (const pqxx::transaction_rollback& e) {  // serialization failure, deadlock
-                if (attempt >= options.max_attempts) throw storage_failure(e);
+                if (attempt >= max_attempts) throw storage_failure(e);
             } catch (const pqxx::unique_violation& e) {
-                if (attempt >= options.max_attempts) throw storage_failure(e);
+                if (attempt >= max_attempts) throw storage_failure(e);
             } catch (const pqxx::failure& e) {
                 throw storage_failure(e);
             }

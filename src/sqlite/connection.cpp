@@ -271,16 +271,19 @@ std::vector<reference_owner> connection::owners_of(std::int64_t operator_row, co
 
 std::int64_t connection::insert_charge(std::int64_t operator_row, const charge& c)
 {
+    // Bound without a copy: every string lives until the statement has run.
+    const std::string amount = c.amount.to_string();
+    const std::string paid_through = format_date(c.paid_through_date);
     statement_use use{insert_charge_};
     use->bind(1, operator_row);
-    use->bind(2, c.number);
-    use->bind(3, c.billing_system_customer_identifier);
-    use->bind(4, c.amount.to_string());
-    use->bind(5, c.currency);
+    use->bindNoCopy(2, c.number);
+    use->bindNoCopy(3, c.billing_system_customer_identifier);
+    use->bindNoCopy(4, amount);
+    use->bindNoCopy(5, c.currency);
     bind_optional(*use, 6, c.local_currency_amount ? std::optional<std::string>{c.local_currency_amount->to_string()}
                                                    : std::nullopt);
     bind_optional(*use, 7, c.local_currency);
-    use->bind(8, format_date(c.paid_through_date));
+    use->bindNoCopy(8, paid_through);
     use->bind(9, static_cast<std::int64_t>(c.received_on.time_since_epoch().count()));
     bind_status(*use, 10, c);
     bind_acknowledgement(*use, 15, c);

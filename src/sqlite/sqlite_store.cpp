@@ -2,6 +2,8 @@
 #include "schema.hpp"
 #include "store_impl.hpp"
 
+#include <SQLiteCpp/Statement.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <cstdint>
@@ -39,48 +41,82 @@ sqlite_store::~sqlite_store() = default;
 
 int sqlite_store::schema_version() { return sqlite_detail::migrations().back().version; }
 
+namespace {
+
+// One write's part inside its transaction: reads the keys' rows, asks the planner, writes. The
+// operator's row is created by the first part that writes.
+template <typename RowOfOperator>
+void write_part(connection& conn, RowOfOperator& row_of_operator, const batch_keys& keys, const write_planner& planner,
+                std::vector<std::string> named_before = {})
+{
+    auto operator_row = row_of_operator(false);
+
+    batch_snapshot snapshot;
+    snapshot.named_before = std::move(named_before);
+    std::vector<std::int64_t> row_ids;  // of snapshot.charges, in order
+    if (operator_row) {
+        for (auto& row : conn.charges_by_numbers(*operator_row, keys.numbers)) {
+            row_ids.push_back(row.id);
+            snapshot.charges.push_back(std::move(row.value));
+        }
+        snapshot.reference_owners = conn.owners_of(*operator_row, keys.reference_numbers);
+    }
+    std::unordered_map<std::string_view, std::size_t> index;  // number -> position in the snapshot
+    for (std::size_t i = 0; i < snapshot.charges.size(); ++i) index.emplace(snapshot.charges[i].number, i);
+
+    const batch_writes writes = planner(snapshot);
+    if (writes.inserts.empty() && writes.updates.empty() && writes.journal.empty()) return;
+
+    operator_row = row_of_operator(true);
+    detail::backlog_change backlog;
+    for (const auto& c : writes.inserts) {
+        if (index.count(c.number) != 0) throw error{errc::internal_error, "", "insert of an existing charge: " + c.number};
+        backlog.entering(c);
+        const auto row = conn.insert_charge(*operator_row, c);
+        for (const auto& reference : references_of(c)) conn.insert_reference(*operator_row, reference, row);
+    }
+    for (const auto& update : writes.updates) {
+        const auto it = index.find(update.number);
+        if (it == index.end())
+            throw error{errc::internal_error, "", "update of a charge outside the batch: " + update.number};
+        charge& changed = snapshot.charges[it->second];  // the planner is done with the snapshot
+        backlog.leaving(changed);
+        apply_update(changed, update);
+        backlog.entering(changed);
+        conn.update_charge(row_ids[it->second], update, changed);
+        for (const auto& reference : references_of(update))
+            conn.insert_reference(*operator_row, reference, row_ids[it->second]);
+    }
+    conn.record_write(*operator_row, writes.journal, backlog);
+}
+
+}  // namespace
+
 void sqlite_store::write(const operator_id& op, const batch_keys& keys, const write_planner& planner)
 {
     impl_->write_transaction(op, [&](connection& conn, auto& row_of_operator) {
-        auto operator_row = row_of_operator(false);
+        write_part(conn, row_of_operator, keys, planner);
+    });
+}
 
-        batch_snapshot snapshot;
-        std::vector<std::int64_t> row_ids;  // of snapshot.charges, in order
-        if (operator_row) {
-            for (auto& row : conn.charges_by_numbers(*operator_row, keys.numbers)) {
-                row_ids.push_back(row.id);
-                snapshot.charges.push_back(std::move(row.value));
+void sqlite_store::write_parts(const operator_id& op, const next_part& next, const write_planner& planner)
+{
+    impl_->write_transaction(op, [&](connection& conn, auto& row_of_operator) {
+        // The parts' numbers, in a temporary table: SQLite keeps it in a file of its own, so
+        // memory does not grow with them. It is this connection's, and rolled back with the rest.
+        conn.database().exec("CREATE TEMP TABLE IF NOT EXISTS part_numbers (number TEXT PRIMARY KEY) WITHOUT ROWID");
+        conn.database().exec("DELETE FROM temp.part_numbers");
+        SQLite::Statement remember{conn.database(), "INSERT INTO temp.part_numbers (number) VALUES (?1) ON CONFLICT DO NOTHING"};
+        while (const auto keys = next()) {
+            std::vector<std::string> named_before;
+            for (const auto& number : keys->numbers) {
+                remember.reset();
+                remember.bindNoCopy(1, number);
+                if (remember.exec() == 0) named_before.push_back(number);
             }
-            snapshot.reference_owners = conn.owners_of(*operator_row, keys.reference_numbers);
+            write_part(conn, row_of_operator, *keys, planner, std::move(named_before));
         }
-        std::unordered_map<std::string_view, std::size_t> index;  // number -> position in the snapshot
-        for (std::size_t i = 0; i < snapshot.charges.size(); ++i) index.emplace(snapshot.charges[i].number, i);
-
-        const batch_writes writes = planner(snapshot);
-        if (writes.inserts.empty() && writes.updates.empty() && writes.journal.empty()) return;
-
-        operator_row = row_of_operator(true);
-        detail::backlog_change backlog;
-        for (const auto& c : writes.inserts) {
-            if (index.count(c.number) != 0)
-                throw error{errc::internal_error, "", "insert of an existing charge: " + c.number};
-            backlog.entering(c);
-            const auto row = conn.insert_charge(*operator_row, c);
-            for (const auto& reference : references_of(c)) conn.insert_reference(*operator_row, reference, row);
-        }
-        for (const auto& update : writes.updates) {
-            const auto it = index.find(update.number);
-            if (it == index.end())
-                throw error{errc::internal_error, "", "update of a charge outside the batch: " + update.number};
-            charge& changed = snapshot.charges[it->second];  // the planner is done with the snapshot
-            backlog.leaving(changed);
-            apply_update(changed, update);
-            backlog.entering(changed);
-            conn.update_charge(row_ids[it->second], update, changed);
-            for (const auto& reference : references_of(update))
-                conn.insert_reference(*operator_row, reference, row_ids[it->second]);
-        }
-        conn.record_write(*operator_row, writes.journal, backlog);
+        conn.database().exec("DELETE FROM temp.part_numbers");
     });
 }
 

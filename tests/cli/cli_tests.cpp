@@ -3,6 +3,7 @@
 #include "raw_http_client.hpp"
 #include "temporary_directory.hpp"
 
+#include <netflix_charges/limits.hpp>
 #include <netflix_charges/service.hpp>
 #include <netflix_charges/sqlite_store.hpp>
 
@@ -162,6 +163,84 @@ TEST_CASE("import refuses a change to an existing charge, naming its line", "[cl
     CHECK(r.err.find("nothing was imported") != std::string::npos);
     netflix_charges::sqlite_store store{db};
     CHECK_FALSE(store.find_by_number(op, "NEW"));
+}
+
+namespace {
+
+// Line `i` of a generated import file: charge "L<i>", received a second apart.
+std::string charge_line(std::size_t i)
+{
+    return R"({"number":"L)" + std::to_string(i) +
+           R"(","billing_system_customer_identifier":"c1","amount":9.99,"currency":"EUR","paid_through_date":"2026-12-31","received_on":"2026-01-01T00:00:00"})" +
+           "\n";
+}
+
+std::string charge_lines(std::size_t count)
+{
+    std::string lines;
+    for (std::size_t i = 1; i <= count; ++i) lines += charge_line(i);
+    return lines;
+}
+
+}  // namespace
+
+TEST_CASE("import of a file of many parts whose last line is bad applies nothing and names that line",
+          "[cli][import]")
+{
+    test_support::temporary_directory folder;
+    const auto db = folder.file("charges.db");
+    const auto file = folder.file("big.jsonl");
+    constexpr std::size_t lines = 3 * netflix_charges::limits::max_import_part + 7;  // four parts
+    write_file(file, charge_lines(lines - 1) + R"({"number":"LAST","amount":1})" + "\n");
+    const auto r = run({cli, "import", "--db", db, "--org", "ps_dev", file});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("big.jsonl:" + std::to_string(lines) + ":") != std::string::npos);
+    CHECK(r.err.find("1 bad line(s); nothing was imported") != std::string::npos);
+    netflix_charges::sqlite_store store{db};
+    CHECK_FALSE(store.find_by_number(op, "L1"));
+    CHECK(store.journal(op, 0, 10).empty());
+}
+
+TEST_CASE("import names a number repeated from an earlier part on its later line", "[cli][import]")
+{
+    test_support::temporary_directory folder;
+    const auto db = folder.file("charges.db");
+    constexpr std::size_t lines = netflix_charges::limits::max_import_part + 100;
+    const auto r = run({cli, "import", "--db", db, "--org", "ps_dev", "-"}, charge_lines(lines) + charge_line(2));
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("-:" + std::to_string(lines + 1) + ": ") != std::string::npos);
+    CHECK(r.err.find("L2") != std::string::npos);
+    CHECK(r.err.find("1 bad line(s); nothing was imported") != std::string::npos);
+}
+
+TEST_CASE("import lists the first 100 bad lines and counts the rest", "[cli][import]")
+{
+    test_support::temporary_directory folder;
+    const auto db = folder.file("charges.db");
+    std::string text;
+    for (int i = 1; i <= 250; ++i) text += i % 2 == 0 ? "not json\n" : charge_line(static_cast<std::size_t>(i));
+    const auto r = run({cli, "import", "--db", db, "--org", "ps_dev", "-"}, text);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("-:200: ") != std::string::npos);  // the 100th bad line
+    CHECK(r.err.find("-:202: ") == std::string::npos);
+    CHECK(r.err.find("... and 25 more") != std::string::npos);
+    CHECK(r.err.find("125 bad line(s); nothing was imported") != std::string::npos);
+}
+
+TEST_CASE("import's memory does not grow with the file", "[cli][import]")
+{
+    test_support::temporary_directory folder;
+    const auto small = folder.file("small.jsonl");
+    const auto large = folder.file("large.jsonl");
+    write_file(small, charge_lines(20000));
+    write_file(large, charge_lines(200000));  // 42 MB of JSON Lines
+    const auto a = run({cli, "import", "--db", folder.file("small.db"), "--org", "ps_dev", small});
+    const auto b = run({cli, "import", "--db", folder.file("large.db"), "--org", "ps_dev", large});
+    REQUIRE(a.exit_code == 0);
+    REQUIRE(b.exit_code == 0);
+    CHECK(b.out.find("imported 200000 line(s): 200000 issued") != std::string::npos);
+    // Holding the file would take about 200 MB more; a part, its keys and SQLite's caches do not grow.
+    CHECK(b.peak_resident_kib < a.peak_resident_kib + 8 * 1024);
 }
 
 TEST_CASE("serve --demo answers a login with the printed credentials, and stops cleanly on SIGTERM mid-request",

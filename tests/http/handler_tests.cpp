@@ -466,6 +466,10 @@ struct failing_store : charge_store {
     {
         throw error{errc::storage_failure, "", "/var/lib/secret/charges.db: disk I/O error"};
     }
+    void write_parts(const operator_id& op, const next_part&, const write_planner& planner) override
+    {
+        write(op, {}, planner);
+    }
     std::optional<charge> find_by_number(const operator_id&, const std::string&) override { return std::nullopt; }
     std::optional<charge> find_by_reference(const operator_id&, const std::string&) override { return std::nullopt; }
     std::vector<charge> list_unacknowledged(const operator_id&, status_class, std::size_t, std::size_t) override

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@ struct command_result {
     int exit_code = -1;
     std::string out;
     std::string err;
+    long peak_resident_kib = 0;  // the most memory it held (getrusage's ru_maxrss)
 };
 
 class process {
@@ -77,8 +79,10 @@ public:
         while (drain_once(100)) {
         }
         int status = 0;
-        ::waitpid(pid_, &status, 0);
+        rusage usage{};
+        ::wait4(pid_, &status, 0, &usage);
         ended_ = true;
+        result_.peak_resident_kib = usage.ru_maxrss;
         result_.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         return result_;
     }
