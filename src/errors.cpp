@@ -35,6 +35,7 @@ error_text text_of(errc e) noexcept
     case errc::storage_failure: return {"STORAGE_FAILURE", "The store failed; nothing was changed"};
     case errc::internal_error: return {"INTERNAL_ERROR", "An internal error occurred; nothing was changed"};
     case errc::server_busy: return {"SERVER_BUSY", "The server cannot take more requests now"};
+    case errc::too_many_failed_logins: return {"TOO_MANY_FAILED_LOGINS", "Too many failed logins: try again later"};
     }
     return {"INTERNAL_ERROR", "Unknown error"};
 }

@@ -18,6 +18,7 @@ struct serve_options {
     bool strict_errors = false;
     std::string base_path = "/crmapi/rest/v2/";
     std::string token_secret;  // empty: generated once and kept in the database
+    std::string client_address_header;  // behind a proxy: where it gives the client's address
 };
 
 int serve(const serve_options& options);

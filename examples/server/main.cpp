@@ -42,6 +42,9 @@ int main(int argc, char** argv)
     serve_cmd->add_option("--base-path", serve.base_path, "Base path of the API")
         ->envname("NETFLIX_CHARGES_BASE_PATH")
         ->capture_default_str();
+    serve_cmd->add_option("--client-address-header", serve.client_address_header,
+                          "Behind a reverse proxy only: the header it puts the client's address in (X-Forwarded-For)")
+        ->envname("NETFLIX_CHARGES_CLIENT_ADDRESS_HEADER");
     serve_cmd->add_option("--token-secret", serve.token_secret,
                           "Token signing secret, 32 bytes or more (default: generated, kept in the database)")
         ->envname("NETFLIX_CHARGES_TOKEN_SECRET");

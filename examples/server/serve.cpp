@@ -62,6 +62,7 @@ int serve(const serve_options& options)
     api_options.base_path = options.base_path;
     api_options.errors = options.strict_errors ? nc::http::error_mode::strict : nc::http::error_mode::compatible;
     api_options.log = spdlog_sink();
+    api_options.client_address_header = options.client_address_header;
     api_options.ready = [&store] {
         try {
             store.charges().find_by_number(nc::operator_id{"readiness-check"}, "-");

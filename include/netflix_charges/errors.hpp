@@ -36,6 +36,7 @@ enum class errc {
     storage_failure,          // the store failed; nothing of the call was applied
     internal_error,           // a bug: nothing of the call was applied
     server_busy,              // the server is at a limit (password checks at once): try again shortly
+    too_many_failed_logins,   // this user's or address's recent logins failed: wait, then try again
 };
 
 NETFLIX_CHARGES_EXPORT const std::error_category& error_category() noexcept;

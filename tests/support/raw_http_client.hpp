@@ -24,9 +24,17 @@ struct raw_response {
 
 class raw_connection {
 public:
-    explicit raw_connection(unsigned short port)
+    // From `from` (any 127.x.y.z address is this machine's loopback on Linux), or the default.
+    explicit raw_connection(unsigned short port, const char* from = nullptr)
     {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        if (from != nullptr) {
+            sockaddr_in local{};
+            local.sin_family = AF_INET;
+            if (::inet_pton(AF_INET, from, &local.sin_addr) != 1 ||
+                ::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0)
+                throw std::runtime_error(std::string{"cannot connect from "} + from);
+        }
         sockaddr_in address{};
         address.sin_family = AF_INET;
         address.sin_port = htons(port);

@@ -43,6 +43,7 @@ int strict_status(errc code)
     case errc::invalid_transition: return 409;
     case errc::storage_failure:
     case errc::server_busy: return 503;
+    case errc::too_many_failed_logins: return 429;
     case errc::internal_error: return 500;
     default: return 400;
     }
@@ -76,6 +77,7 @@ struct handler::impl {
     handler_options options;
     mutable metrics counters;
     mutable page_texts list_texts;
+    mutable login_throttle throttle{options.login_throttle};
 
     // `query`: the target's query parameters, decoded.
     using route_function = response (impl::*)(const request&, const parameters& query) const;
@@ -133,13 +135,49 @@ struct handler::impl {
         return R"({"token":)" + quoted(issued.token) + "}";
     }
 
+    // The address logins are throttled by (handler_options::client_address_header).
+    std::string client_address(const request& r) const
+    {
+        if (options.client_address_header.empty()) return r.peer_address;
+        const auto* forwarded = r.header(options.client_address_header);
+        if (forwarded == nullptr) return r.peer_address;
+        const auto last = forwarded->find_last_of(',');
+        const auto address = std::string_view{*forwarded}.substr(last == std::string::npos ? 0 : last + 1);
+        const auto first = address.find_first_not_of(" \t");
+        const auto end = address.find_last_not_of(" \t");
+        return first == std::string_view::npos ? r.peer_address : std::string{address.substr(first, end - first + 1)};
+    }
+
     response login(const request& r, const parameters&) const
     {
         const auto body = parse_body(r);
         const auto username = string_field(body, "username", "username");
         const auto password = string_field(body, "password", "password");
         const auto organisation = string_field(body, "organisation", "organisation");
-        return ok(token_data(auth.login(username, password, organisation, optional_string_field(body, "unit", "unit"))));
+        const auto address = client_address(r);
+        const auto user = organisation + '\n' + username;  // a user name is unique per organisation
+        if (const auto wait = throttle.wait_before(user, address)) return too_many_failed_logins(*wait);
+        try {
+            auto issued = auth.login(username, password, organisation, optional_string_field(body, "unit", "unit"));
+            throttle.succeeded(user, address);
+            return ok(token_data(issued));
+        } catch (const error& e) {
+            if (e.code_value() == errc::invalid_credentials) throttle.failed(user, address);
+            throw;
+        }
+    }
+
+    // A login that must wait: 429 and Retry-After in both error modes, as a busy server's 503
+    // is (RFC 6585 section 4), so that clients and proxies back off.
+    static response too_many_failed_logins(std::chrono::seconds wait)
+    {
+        const auto seconds = std::to_string(wait.count());
+        auto answer = json_response(429, envelope("{}", wire_code(errc::too_many_failed_logins),
+                                                  description(errc::too_many_failed_logins),
+                                                  "too many failed logins for this user from this address: try again in " +
+                                                      seconds + " s"));
+        answer.headers.emplace_back("Retry-After", seconds);
+        return answer;
     }
 
     // POST as CRM.COM documents it, and GET as some integrations send it; `unit` in the body

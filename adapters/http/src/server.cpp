@@ -56,7 +56,7 @@ struct shared_state {
 class session : public std::enable_shared_from_this<session> {
 public:
     session(tcp::socket socket, std::shared_ptr<shared_state> state)
-        : stream_(std::move(socket)), state_(std::move(state)),
+        : peer_address_(peer_of(socket)), stream_(std::move(socket)), state_(std::move(state)),
           buffer_(state_->options.header_limit + state_->options.body_limit)
     {
         ++state_->connections;
@@ -191,7 +191,9 @@ private:
         ++served_;
         const bool keep_alive = message.keep_alive() && !state_->stopping &&
                                 served_ < state_->options.max_requests_per_connection;
-        write(state_->api(detail::to_request(message)), keep_alive, message.version(),
+        auto request = detail::to_request(message);
+        request.peer_address = peer_address_;
+        write(state_->api(request), keep_alive, message.version(),
               message.method() == bhttp::verb::head);
     }
 
@@ -299,6 +301,15 @@ private:
         stream_.socket().close(ignored);
     }
 
+    // The client's address, read once: a socket whose peer has gone already has none.
+    static std::string peer_of(const tcp::socket& socket)
+    {
+        beast::error_code ec;
+        const auto endpoint = socket.remote_endpoint(ec);
+        return ec ? std::string{} : endpoint.address().to_string();
+    }
+
+    std::string peer_address_;
     beast::tcp_stream stream_;
     std::shared_ptr<shared_state> state_;
     beast::flat_buffer buffer_;  // bounded: pipelined requests cannot pile up without limit

@@ -3,6 +3,7 @@
 #include <netflix_charges/http/export.hpp>
 #include <netflix_charges/authenticator.hpp>
 #include <netflix_charges/log.hpp>
+#include <netflix_charges/login_throttle.hpp>
 #include <netflix_charges/service.hpp>
 
 #include <functional>
@@ -20,6 +21,7 @@ struct NETFLIX_CHARGES_HTTP_EXPORT request {
     std::string target;  // path and query: "/crmapi/rest/v2/netflix/charges/list?token=..."
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    std::string peer_address = {};  // the connection's other end ("192.0.2.7"), as the server saw it; may be empty
 
     // The first header of that name (case-insensitive), or nothing.
     const std::string* header(std::string_view name) const;
@@ -44,6 +46,14 @@ struct handler_options {
     error_mode errors = error_mode::compatible;
     std::function<bool()> ready;  // for /readyz: is the store reachable? (always ready when empty)
     log_sink log;                 // access log and faults; never a token, password or key
+    // Repeated wrong passwords from one address, for one user or for any, must wait (429
+    // TOO_MANY_FAILED_LOGINS with Retry-After, in both error modes) before they are checked.
+    login_throttle_options login_throttle;
+    // Behind a reverse proxy every connection comes from the proxy: name the header in which
+    // it gives the client's address (as "X-Forwarded-For"), and its last address is the
+    // client's. Only when every request comes through that proxy, as a client can send the
+    // header too. Empty: the connection's peer.
+    std::string client_address_header;
 };
 
 // Every route, in one readable table: the methods and paths the handler answers, for
