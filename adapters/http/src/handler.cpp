@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <limits>
+#include <optional>
 
 namespace netflix_charges::http {
 
@@ -323,15 +324,39 @@ response handler::impl::error_envelope(const error& e, const route& where) const
     return answer;
 }
 
+namespace {
+
+// The request target as a URL: origin form, as clients send; absolute form
+// (`http://host/path`), as proxies do (RFC 9112 3.2.2). Nothing when it is neither.
+std::optional<boost::urls::url_view> http_target(const std::string& text)
+{
+    auto target = boost::urls::parse_origin_form(text);
+    if (!target && !text.empty() && text.front() != '/') target = boost::urls::parse_absolute_uri(text);
+    if (target && (target->scheme_id() == boost::urls::scheme::none ||
+                   (target->has_authority() && (target->scheme_id() == boost::urls::scheme::http ||
+                                                target->scheme_id() == boost::urls::scheme::https))))
+        return *target;
+    return std::nullopt;
+}
+
+}  // namespace
+
+bool handler::checks_a_password(const request& r) const
+{
+    if (r.method != "POST") return false;
+    const auto target = http_target(r.target);
+    if (!target) return false;
+    std::string storage;
+    const std::string_view path = route_path(target->encoded_path(), storage);
+    for (std::size_t i = 0; i < std::size(impl::table); ++i)
+        if (impl::table[i].run == &impl::login) return impl_->full_paths[i] == path;
+    return false;
+}
+
 response handler::impl::answer(const request& r, std::string_view& route_label) const
 {
-    // Origin form, as clients send; absolute form (`http://host/path`), as proxies do (RFC 9112 3.2.2).
-    auto target = boost::urls::parse_origin_form(r.target);
-    if (!target && !r.target.empty() && r.target.front() != '/') target = boost::urls::parse_absolute_uri(r.target);
-    const bool http_target = target && (target->scheme_id() == boost::urls::scheme::none ||
-                                        (target->has_authority() && (target->scheme_id() == boost::urls::scheme::http ||
-                                                                     target->scheme_id() == boost::urls::scheme::https)));
-    if (!http_target) return transport_error(400, "The request target is not a valid path and query");
+    const auto target = http_target(r.target);
+    if (!target) return transport_error(400, "The request target is not a valid path and query");
     std::string storage;
     const std::string_view path = route_path(target->encoded_path(), storage);
     // HEAD is answered as GET is, by every GET route that changes nothing (the key login issues a token).

@@ -7,8 +7,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -32,12 +34,23 @@ namespace {
 
 class session;
 
+std::size_t password_check_threads(const server_options& o)
+{
+    if (o.password_check_threads > 0) return o.password_check_threads;
+    return std::max<std::size_t>(1, std::thread::hardware_concurrency() / 2);
+}
+
 // What every connection shares: options, the handler, and the live sessions (for stop()).
 struct shared_state {
-    shared_state(const handler& h, server_options o) : api(h), options(std::move(o)) {}
+    shared_state(const handler& h, server_options o, asio::thread_pool& checks)
+        : api(h), options(std::move(o)), password_checks(checks)
+    {
+    }
 
     const handler& api;
     server_options options;
+    asio::thread_pool& password_checks;  // the server's: it outlives every request
+    std::atomic<std::size_t> password_checks_taken{0};  // running or waiting
     std::atomic<bool> stopping{false};
     std::atomic<std::size_t> connections{0};
     std::mutex sessions_mutex;
@@ -193,8 +206,31 @@ private:
                                 served_ < state_->options.max_requests_per_connection;
         auto request = detail::to_request(message);
         request.peer_address = peer_address_;
-        write(state_->api(request), keep_alive, message.version(),
-              message.method() == bhttp::verb::head);
+        const bool head = message.method() == bhttp::verb::head;
+        if (state_->api.checks_a_password(request)) return check_password(std::move(request), keep_alive, head);
+        write(state_->api(request), keep_alive, message.version(), head);
+    }
+
+    // On the password-check threads, the answer written back on the connection's strand; or
+    // 503 at once when as many wait as may. No deadline runs meanwhile: the queue is bounded.
+    void check_password(request r, bool keep_alive, bool head)
+    {
+        const auto version = parser_->get().version();
+        const auto& o = state_->options;
+        if (state_->password_checks_taken.fetch_add(1) >= password_check_threads(o) + o.password_check_queue) {
+            --state_->password_checks_taken;
+            auto busy = handler::transport_error(503, "every password check is taken: try again in a moment");
+            busy.headers.emplace_back("Retry-After", "1");
+            return write(std::move(busy), keep_alive, version, head);
+        }
+        deadline_ = 0;
+        asio::post(state_->password_checks, [self = shared_from_this(), r = std::move(r), keep_alive, version, head] {
+            auto answer = self->state_->api(r);
+            --self->state_->password_checks_taken;
+            asio::post(self->stream_.get_executor(), [self, answer = std::move(answer), keep_alive, version, head]() mutable {
+                self->write(std::move(answer), keep_alive, version, head);
+            });
+        });
     }
 
     void set_deadline(std::chrono::milliseconds after)
@@ -325,6 +361,7 @@ private:
 struct server::impl : std::enable_shared_from_this<server::impl> {
     asio::io_context io;
     tcp::acceptor acceptor;
+    asio::thread_pool password_checks;  // idle once run() has returned: every request was answered
     std::shared_ptr<shared_state> state;
     std::mutex run_mutex;
     std::function<void()> on_stop;  // run_until_signal's: cancel the signal wait
@@ -332,7 +369,8 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
 
     impl(const handler& api, server_options options)
         : io(static_cast<int>(std::max<std::size_t>(1, options.threads))), acceptor(asio::make_strand(io)),
-          state(std::make_shared<shared_state>(api, std::move(options))), sweeper(acceptor.get_executor())
+          password_checks(password_check_threads(options)),
+          state(std::make_shared<shared_state>(api, std::move(options), password_checks)), sweeper(acceptor.get_executor())
     {
         const tcp::endpoint endpoint{asio::ip::make_address(state->options.address), state->options.port};
         acceptor.open(endpoint.protocol());

@@ -81,6 +81,10 @@ public:
 
     response operator()(const request& r) const;
 
+    // Whether answering `r` checks a password (a password login: one PBKDF2 hash, about 0.3 s
+    // of a core): the server runs those on threads of their own.
+    bool checks_a_password(const request& r) const;
+
     // The answer for an error found before a route was reached (by the server: 400, 408, 413,
     // 431, 503), as the JSON envelope; `message` says what was wrong with this request (the
     // status's usual words when empty).

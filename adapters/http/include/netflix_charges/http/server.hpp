@@ -24,6 +24,12 @@ struct server_options {
     std::chrono::milliseconds write_timeout{10000};
     std::size_t max_connections = 512;               // more are answered 503 and closed
     std::size_t max_requests_per_connection = 1000;  // then the connection is closed after its answer
+    // Password logins (a PBKDF2 hash each, about 0.3 s of a core) run on threads of their own,
+    // so that a flood of them never holds the threads that serve everything else; at most
+    // `password_check_queue` wait for one, and a login beyond them is answered 503 SERVER_BUSY
+    // at once. 0 threads: half the hardware threads, at least 1.
+    std::size_t password_check_threads = 0;
+    std::size_t password_check_queue = 32;
     log_sink log;
 };
 
