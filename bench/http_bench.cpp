@@ -331,13 +331,16 @@ int main(int argc, char** argv)
 
     // Each wrk thread acknowledges its own run of 50 charges per request, spread apart so none
     // meet: requests are real work (a commit each), never replays. So acknowledge runs one round.
-    const auto ack_script = folder + "/acknowledge.lua";
-    write_file(ack_script, R"(
+    // The second script takes the second quarter of each thread's half, for the server whose
+    // store has group commit off.
+    const auto acknowledge_script = [&](const std::string& name, std::size_t skip) {
+        const auto path = folder + "/" + name + ".lua";
+        write_file(path, R"(
 local counter = 0
 local threads = 0
 function setup(thread) thread:set("id", threads); threads = threads + 1 end
 function request()
-  local first = (id * )" + std::to_string(charges / 2) + R"() + counter * 50
+  local first = (id * )" + std::to_string(charges / 2) + R"() + )" + std::to_string(skip) + R"( + counter * 50
   counter = counter + 1
   local items = {}
   for i = 0, 49 do
@@ -348,6 +351,10 @@ function request()
   return wrk.format("POST", "/crmapi/rest/v2/netflix/charges/acknowledge", {["Content-Type"] = "application/json"}, body)
 end
 )");
+        return path;
+    };
+    const auto ack_script = acknowledge_script("acknowledge", 0);
+    const auto ack_script_off = acknowledge_script("acknowledge_off", charges / 4);
 
     // Alternating rounds, so that both servers see the same machine; the median round counts.
     auto median_of = [&](const std::string& our_url, const std::string& bare_url, const std::string& script, int count) {
@@ -387,6 +394,21 @@ end
     const auto first_pages = paging_script(0, "first_pages");
     const auto deep_pages = paging_script(charges > 30000 ? charges - 30000 : 0, "deep_pages");
     const auto [ack_ours, ack_bare] = median_of(ours, baseline, ack_script, 1);
+    // The same acknowledgements through a server whose store has group commit off, on the same
+    // file (sqlite_options::group_commit): what group commit gives HTTP clients.
+    load_result ack_off;
+    {
+        nc::sqlite_options without;
+        without.group_commit = false;
+        nc::sqlite_store store_off{db, without};
+        nc::charges_service service_off{store_off};
+        nc::http::handler api_off{service_off, auth};
+        nc::http::server server_off{api_off, server_options};
+        std::thread runner_off{[&] { server_off.run(); }};
+        ack_off = wrk("http://127.0.0.1:" + std::to_string(server_off.port()), ack_script_off, connections, seconds);
+        server_off.stop();
+        runner_off.join();
+    }
 
     const auto now = start.time_since_epoch().count() + 86400;
     double drain_ours[9] = {}, drain_raw_rate[9] = {};
@@ -402,9 +424,11 @@ end
     std::printf("acknowledge 50: ours %.0f req/s p99 %.2f ms %.1f us CPU/req; bare Beast %.0f req/s p99 %.2f ms %.1f us CPU/req\n",
                 ack_ours.requests_per_second, ack_ours.p99_ms, ack_ours.server_cpu_us, ack_bare.requests_per_second,
                 ack_bare.p99_ms, ack_bare.server_cpu_us);
+    std::printf("acknowledge 50, group commit off: %.0f req/s p99 %.2f ms\n", ack_off.requests_per_second, ack_off.p99_ms);
     std::printf("resident memory with %zu charges: %.1f MiB\n", charges, static_cast<double>(rss) / 1024);
     std::printf("ratio list_vs_bare_beast %.3f\n", list_ours.requests_per_second / list_bare.requests_per_second);
     std::printf("ratio acknowledge_vs_bare_beast %.3f\n", ack_ours.requests_per_second / ack_bare.requests_per_second);
+    std::printf("ratio acknowledge_group_commit_vs_off %.3f\n", ack_ours.requests_per_second / ack_off.requests_per_second);
     std::printf("ratio list_p99_vs_bare_beast %.3f\n", list_ours.p99_ms / list_bare.p99_ms);
     std::printf("ratio list_cpu_per_request_vs_bare_beast %.3f\n", list_ours.server_cpu_us / list_bare.server_cpu_us);
     std::printf("sequential pages: near offset 0 %.0f req/s p99 %.2f ms; the last 30,000 of %zu %.0f req/s p99 %.2f ms\n",

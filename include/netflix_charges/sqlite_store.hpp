@@ -28,6 +28,10 @@ struct sqlite_options {
     std::size_t connections = 4;
     // A cap on the database's size in pages (`PRAGMA max_page_count`); 0 leaves SQLite's own.
     std::int64_t max_page_count = 0;
+    // Group commit: writes that arrive while another commits go into the next transaction
+    // together, each in its own savepoint, and one COMMIT (one fsync) makes them all durable.
+    // Each still returns only once durable, and fails alone when its own rules refuse it.
+    bool group_commit = true;
 };
 
 // The charges, accounts and tokens of every operator in one SQLite file (WAL mode). Safe to use from many threads,

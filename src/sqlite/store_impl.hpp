@@ -10,6 +10,7 @@
 #include "../connection_pool.hpp"
 #include "../stamped_cache.hpp"
 #include "change_watch.hpp"
+#include "commit_queue.hpp"
 #include "connection.hpp"
 
 #include <SQLiteCpp/Exception.h>
@@ -86,7 +87,8 @@ struct sqlite_store::impl {
         sqlite_detail::opened(path, [&] { return sqlite_detail::change_watch{path, options}; })};
     detail::stamped_cache<sqlite_detail::change_stamp> cache;  // under watch's stamps
 
-    std::mutex write_mutex;  // one writer at a time in this process; SQLite locks across processes
+    // Writes, one transaction at a time in this process, merged (SQLite locks across processes).
+    sqlite_detail::commit_queue writes{options.group_commit};
 
     std::mutex operators_mutex;
     std::map<std::string, std::int64_t> operator_rows;  // a row id never changes once given
@@ -119,16 +121,21 @@ struct sqlite_store::impl {
     void release(std::unique_ptr<connection> conn) { pool.release(std::move(conn)); }
     void discard() { pool.discard(); }
 
-    // The operator's row, or nothing when it has no charges yet.
+    // The operator's row, or nothing when it has no charges yet. For reads, outside a write's
+    // transaction: what they read is committed.
     std::optional<std::int64_t> operator_row(connection& conn, const operator_id& op)
     {
-        {
-            std::lock_guard lock{operators_mutex};
-            if (const auto it = operator_rows.find(op.value()); it != operator_rows.end()) return it->second;
-        }
+        if (const auto row = remembered_operator(op)) return row;
         const auto row = conn.find_operator(op.value());
         if (row) remember_operator(op, *row);
         return row;
+    }
+
+    std::optional<std::int64_t> remembered_operator(const operator_id& op)
+    {
+        std::lock_guard lock{operators_mutex};
+        const auto it = operator_rows.find(op.value());
+        return it == operator_rows.end() ? std::nullopt : std::optional<std::int64_t>{it->second};
     }
 
     void remember_operator(const operator_id& op, std::int64_t row)
@@ -137,33 +144,38 @@ struct sqlite_store::impl {
         operator_rows.emplace(op.value(), row);
     }
 
-    // Runs `work(conn)` in one BEGIN IMMEDIATE transaction, one writer at a time in this process.
+    // Runs `work(conn)` in a BEGIN IMMEDIATE transaction, one at a time in this process, with
+    // the writes that arrive meanwhile (commit_queue.hpp); returns once it has committed.
     template <typename Work>
     void write_transaction(Work work)
     {
-        std::lock_guard write_lock{write_mutex};
-        with_connection([&](connection& conn) {
-            sqlite_detail::immediate_transaction transaction{conn.database()};
-            work(conn);
-            transaction.commit();
+        writes.run(work, [&](const auto& body) {
+            with_connection([&](connection& conn) {
+                sqlite_detail::immediate_transaction transaction{conn.database()};
+                body(conn);
+                transaction.commit();
+            });
         });
     }
 
     // The same, for work on one operator: `row_of_operator(create)` gives its row id, creating
-    // the row when `create` is true (nothing otherwise, when the operator is new). A created id
-    // is remembered only once the transaction committed.
+    // the row when `create` is true (nothing otherwise, when the operator is new). An id read or
+    // made inside the transaction is remembered only once it committed: an earlier write of the
+    // same group may have made it, and a failed group takes it back.
     template <typename Work>
     void write_transaction(const operator_id& op, Work work)
     {
-        std::optional<std::int64_t> created;
+        std::optional<std::int64_t> row;
         write_transaction([&](connection& conn) {
-            auto row_of_operator = [&, known = operator_row(conn, op)](bool create) mutable {
-                if (!known && create) known = created = conn.insert_operator(op.value());
-                return known;
+            row = remembered_operator(op);
+            if (!row) row = conn.find_operator(op.value());
+            auto row_of_operator = [&](bool create) {
+                if (!row && create) row = conn.insert_operator(op.value());
+                return row;
             };
             work(conn, row_of_operator);
         });
-        if (created) remember_operator(op, *created);
+        if (row) remember_operator(op, *row);
     }
 };
 

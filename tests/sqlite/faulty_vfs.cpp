@@ -13,6 +13,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace sqlite_tests {
@@ -40,6 +41,7 @@ struct state {
     std::optional<std::size_t> writes_before_cut;
     bool power_off = false;
     bool fired = false;
+    std::chrono::microseconds sync_delay{0};
     std::map<std::string, unsynced> files;  // by path
 };
 
@@ -153,9 +155,17 @@ int shim_truncate(sqlite3_file* f, sqlite3_int64 size)
     return rc;
 }
 
+std::chrono::microseconds sync_delay()
+{
+    auto& s = shared();
+    std::lock_guard lock{s.mutex};
+    return s.sync_delay;
+}
+
 int shim_sync(sqlite3_file* f, int flags)
 {
     if (counts_and_fails(io_kind::sync)) return SQLITE_IOERR_FSYNC;
+    if (const auto delay = sync_delay(); delay.count() > 0) std::this_thread::sleep_for(delay);
     const int rc = shim(f).real()->pMethods->xSync(shim(f).real(), flags);
     if (rc == SQLITE_OK && shim(f).path != nullptr) {
         auto& s = shared();
@@ -345,6 +355,7 @@ void faulty_vfs::reset()
     s.writes_before_cut.reset();
     s.power_off = false;
     s.fired = false;
+    s.sync_delay = std::chrono::microseconds{0};
     s.files.clear();
 }
 
@@ -368,6 +379,13 @@ void faulty_vfs::cut_power_after(std::size_t nth)
     auto& s = shared();
     std::lock_guard lock{s.mutex};
     s.writes_before_cut = nth;
+}
+
+void faulty_vfs::delay_syncs(std::chrono::microseconds delay)
+{
+    auto& s = shared();
+    std::lock_guard lock{s.mutex};
+    s.sync_delay = delay;
 }
 
 bool faulty_vfs::fired() const

@@ -2,13 +2,15 @@
 
 // A test VFS: a shim over SQLite's default one ("unix") that counts the I/O operations SQLite
 // asks of it, and fails the Nth read, write, sync or lock on request; or cuts the power, which
-// drops everything written since each file's last sync and fails all I/O until cleared.
+// drops everything written since each file's last sync and fails all I/O until cleared; or
+// makes every sync slower, as a network disk's is (the group commit benchmark).
 //
 // Modelled on SQLite's own fault tests (test_vfs.c's "ioerr" and test6.c's crash simulation,
 // https://www.sqlite.org/testing.html, "I/O Error Testing" and "Crash Testing"). While one
 // lives, it is the process's default VFS, so a store opened meanwhile does all its I/O through
 // it without knowing. One at a time; every test case runs in its own process.
 
+#include <chrono>
 #include <cstddef>
 
 namespace sqlite_tests {
@@ -40,6 +42,10 @@ public:
 
     // Whether an armed fault or power cut has happened since the last reset.
     bool fired() const;
+
+    // Every sync takes this much longer (a disk whose flush is slow, as network block storage's
+    // 1-10 ms are), until `reset`.
+    void delay_syncs(std::chrono::microseconds delay);
 };
 
 }  // namespace sqlite_tests

@@ -1,0 +1,123 @@
+// Group commit (sqlite_options::group_commit) on against off, in one run: 1, 4 and 16 threads
+// acknowledging distinct batches of 50 through charges_service, on the plain disk and on a disk
+// whose every sync takes 2 ms longer — network block storage, simulated by a test VFS that
+// sleeps in each xSync (tests/sqlite/faulty_vfs.hpp), not measured on one. Acknowledgements/s
+// on ÷ off, per thread count, is `ratio group_commit_<threads>_vs_off[_sync2ms]`.
+//
+//   group_commit_bench --batches 200      # batches per thread
+#include "faulty_vfs.hpp"
+
+#include <netflix_charges/netflix_charges.hpp>
+#include <netflix_charges/sqlite_store.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace nc = netflix_charges;
+
+namespace {
+
+const nc::operator_id op{"bench"};
+const nc::identity billing = nc::identity::vouched_for_by_host("billing", op);
+
+std::string number(std::size_t i)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "N%08zu", i);
+    return text;
+}
+
+// A new database holding `charges` PENDING charges, N00000000 on.
+void prepare(const std::string& path, std::size_t charges)
+{
+    nc::sqlite_store store{path};
+    nc::charges_service service{store};
+    std::vector<nc::new_charge> chunk;
+    for (std::size_t i = 0; i < charges; ++i) {
+        nc::new_charge c;
+        c.number = number(i);
+        c.billing_system_customer_identifier = "customer";
+        c.amount = nc::decimal::parse("9.99").value();
+        c.currency = "EUR";
+        c.paid_through_date = nc::date{2026, 1, 31};
+        chunk.push_back(std::move(c));
+        if (chunk.size() == 10000 || i + 1 == charges) {
+            service.issue_many(op, chunk);
+            chunk.clear();
+        }
+    }
+}
+
+// Batches per second with `threads` threads, each acknowledging its own `batches` batches of 50.
+double acknowledge_rate(const std::string& path, bool group_commit, std::size_t threads, std::size_t batches)
+{
+    nc::sqlite_options options;
+    options.group_commit = group_commit;
+    options.connections = threads + 1;
+    nc::sqlite_store store{path, options};
+    nc::charges_service service{store};
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<std::thread> workers;
+    for (std::size_t t = 0; t < threads; ++t)
+        workers.emplace_back([&, t] {
+            for (std::size_t b = 0; b < batches; ++b) {
+                std::vector<nc::charge_item> items;
+                const std::size_t first = (t * batches + b) * 50;
+                for (std::size_t i = first; i < first + 50; ++i) items.push_back({number(i), "customer", "R" + number(i)});
+                if (!service.acknowledge(billing, items).failed.empty()) throw std::runtime_error("a batch failed");
+            }
+        });
+    for (auto& w : workers) w.join();
+    const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - started;
+    return static_cast<double>(threads * batches) / spent.count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    CLI::App app{"netflix_charges group commit: on against off"};
+    std::size_t batches = 200;
+    int sync_delay_ms = 2;
+    std::string dir = (std::filesystem::temp_directory_path() / "netflix_charges_group_commit_bench").string();
+    app.add_option("--batches", batches, "Batches of 50 per thread")->capture_default_str();
+    app.add_option("--sync-delay-ms", sync_delay_ms, "What the slow disk adds to each sync")->capture_default_str();
+    app.add_option("--dir", dir, "Working directory (emptied)")->capture_default_str();
+    CLI11_PARSE(app, argc, argv);
+
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const std::vector<std::size_t> thread_counts{1, 4, 16};
+    const std::size_t charges = 16 * batches * 50;
+    const auto prepared = dir + "/prepared.db";
+    prepare(prepared, charges);
+    std::printf("database: %zu charges; %zu batches of 50 per thread\n", charges, batches);
+
+    sqlite_tests::faulty_vfs vfs;  // passes everything through until told to slow syncs down
+    for (const bool slow_disk : {false, true}) {
+        const std::string disk = slow_disk ? "_sync" + std::to_string(sync_delay_ms) + "ms" : "";
+        for (const auto threads : thread_counts) {
+            double rate[2] = {0, 0};  // off, on
+            for (const bool on : {false, true}) {
+                const auto path = dir + "/run.db";
+                for (const auto* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+                std::filesystem::copy_file(prepared, path);
+                vfs.reset();
+                if (slow_disk) vfs.delay_syncs(std::chrono::milliseconds{sync_delay_ms});
+                rate[on] = acknowledge_rate(path, on, threads, batches);
+                vfs.reset();
+            }
+            std::printf("%2zu thread(s)%s: %8.0f batches/s off, %8.0f on\n", threads,
+                        slow_disk ? (", syncs +" + std::to_string(sync_delay_ms) + " ms").c_str() : "", rate[0], rate[1]);
+            std::printf("ratio group_commit_%zu_vs_off%s %.3f\n", threads, disk.c_str(), rate[1] / rate[0]);
+        }
+    }
+    std::filesystem::remove_all(dir);
+    return 0;
+}

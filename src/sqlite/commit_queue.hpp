@@ -1,0 +1,112 @@
+#pragma once
+
+// Group commit: the writes that arrive while a transaction is being written and committed go
+// into the next transaction together, each in a savepoint of its own, so that one COMMIT (one
+// fsync) makes all of them durable. No write waits for company: one that finds no transaction
+// under way starts one at once. Internal to the SQLite library.
+//
+// The rule: a write returns only once the transaction holding it has committed, and throws
+// when it is not in a committed transaction (what it threw itself, having been rolled back to
+// its savepoint while the others went on; or, for all of them, the fault that failed the
+// transaction). Every write therefore sees the writes before it in its group as committed
+// ones, which is what a write after a commit would see.
+
+#include "connection.hpp"
+
+#include <SQLiteCpp/Exception.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+namespace netflix_charges::sqlite_detail {
+
+class commit_queue {
+public:
+    using write = std::function<void(connection&)>;
+
+    // `merge` false: every write in a transaction of its own (the benchmark's baseline).
+    explicit commit_queue(bool merge) : merge_(merge) {}
+
+    // Runs `w` in a transaction made by `in_transaction(body)`, which must call `body(conn)`
+    // inside one BEGIN IMMEDIATE ... COMMIT, and throw when the transaction fails.
+    template <typename InTransaction>
+    void run(const write& w, InTransaction in_transaction)
+    {
+        queued me{&w};
+        std::unique_lock lock{mutex_};
+        queue_.push_back(&me);
+        changed_.wait(lock, [&] { return me.done || !committing_; });
+        if (!me.done) {
+            committing_ = true;
+            const auto group = take_group(me);
+            lock.unlock();
+            commit(group, in_transaction);
+            lock.lock();
+            for (auto* member : group) member->done = true;
+            committing_ = false;
+            changed_.notify_all();
+        }
+        if (me.failure) std::rethrow_exception(me.failure);
+    }
+
+private:
+    struct queued {
+        const write* work;
+        std::exception_ptr failure = nullptr;
+        bool done = false;
+    };
+
+    // Everything waiting, or only `me` when not merging. Under the mutex.
+    std::vector<queued*> take_group(queued& me)
+    {
+        std::vector<queued*> group;
+        if (!merge_) {
+            queue_.erase(std::find(queue_.begin(), queue_.end(), &me));
+            group.push_back(&me);
+            return group;
+        }
+        group.assign(queue_.begin(), queue_.end());
+        queue_.clear();
+        return group;
+    }
+
+    // A lone write runs as the transaction itself; in a group each has a savepoint, and a write
+    // that throws anything but SQLite's own fault is rolled back to it alone.
+    template <typename InTransaction>
+    static void commit(const std::vector<queued*>& group, InTransaction in_transaction)
+    {
+        try {
+            in_transaction([&](connection& conn) {
+                if (group.size() == 1) return (*group.front()->work)(conn);
+                for (auto* member : group) {
+                    conn.database().exec("SAVEPOINT write");
+                    try {
+                        (*member->work)(conn);
+                    } catch (const SQLite::Exception&) {
+                        throw;  // the transaction is at fault: every write of the group fails
+                    } catch (...) {
+                        member->failure = std::current_exception();
+                        conn.database().exec("ROLLBACK TO write");
+                    }
+                    conn.database().exec("RELEASE write");
+                }
+            });
+        } catch (...) {
+            for (auto* member : group)
+                if (!member->failure) member->failure = std::current_exception();
+        }
+    }
+
+    const bool merge_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::deque<queued*> queue_;
+    bool committing_ = false;
+};
+
+}  // namespace netflix_charges::sqlite_detail

@@ -1,0 +1,186 @@
+// Group commit (src/sqlite/commit_queue.hpp): writes that arrive while another transaction is
+// under way are committed together, one COMMIT and one sync for all; a write refused by its
+// rules is rolled back alone; a failed commit fails every write of its group and applies none.
+//
+// A write whose planner waits holds the transaction open while the others queue behind it; they
+// are then one group. The syncs are counted by the test VFS (faulty_vfs.hpp).
+#include "faulty_vfs.hpp"
+#include "sqlite_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+using namespace sqlite_tests;
+
+namespace {
+
+const operator_id op{"op"};
+
+// A write that holds the store's transaction until released, writing nothing.
+class held_write {
+public:
+    explicit held_write(sqlite_store& store, std::function<void()> while_held = {})
+        : thread_{[this, &store, while_held = std::move(while_held)] {
+              store.write(op, {{numbered(199)}, {}}, [&](const batch_snapshot&) {
+                  {
+                      std::unique_lock lock{mutex_};
+                      held_ = true;
+                      changed_.notify_all();
+                      changed_.wait(lock, [&] { return released_; });
+                  }
+                  if (while_held) while_held();
+                  return batch_writes{};
+              });
+          }}
+    {
+        std::unique_lock lock{mutex_};
+        changed_.wait(lock, [&] { return held_; });
+    }
+    ~held_write() { release(); }
+
+    // Lets it finish, once the writes started meanwhile have had time to queue behind it.
+    void release()
+    {
+        if (!thread_.joinable()) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds{300});
+        {
+            std::lock_guard lock{mutex_};
+            released_ = true;
+        }
+        changed_.notify_all();
+        thread_.join();
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    bool held_ = false;
+    bool released_ = false;
+    std::thread thread_;
+};
+
+std::vector<charge_item> items(int first, int count)
+{
+    std::vector<charge_item> batch;
+    for (int i = first; i < first + count; ++i) batch.push_back({numbered(i), "customer-1", "R-" + numbered(i)});
+    return batch;
+}
+
+// What one call did, seen from its thread.
+struct outcome {
+    std::optional<errc> error;
+    std::size_t failed_items = 0;
+};
+
+template <typename Call>
+std::thread run_into(outcome& out, Call call)
+{
+    return std::thread{[&out, call] {
+        try {
+            out.failed_items = call();
+        } catch (const error& e) {
+            out.error = e.code_value();
+        }
+    }};
+}
+
+bool acknowledged(charges_service& service, int first, int count)
+{
+    for (int i = first; i < first + count; ++i)
+        if (!service.find(op, numbered(i))->acknowledged) return false;
+    return true;
+}
+
+bool none_acknowledged(charges_service& service, int first, int count)
+{
+    for (int i = first; i < first + count; ++i)
+        if (service.find(op, numbered(i))->acknowledged) return false;
+    return true;
+}
+
+}  // namespace
+
+TEST_CASE("writes queued behind a transaction commit together with one sync; a refused one is rolled back alone",
+          "[sqlite][group_commit]")
+{
+    for (const bool merge : {true, false}) {
+        faulty_vfs vfs;
+        test_support::temporary_directory folder;
+        sqlite_options options;
+        options.group_commit = merge;
+        sqlite_store store{folder.file("group.db"), options};
+        charges_service service{store};
+        issue_numbered(service, op, 200);
+        vfs.reset();
+        REQUIRE(service.acknowledge(as_caller(op), items(100, 10)).failed.empty());
+        const auto syncs_of_one_commit = vfs.count(io_kind::sync);
+
+        outcome b, refused, c;
+        std::thread tb, tr, tc;
+        vfs.reset();
+        {
+            held_write holder{store};
+            tb = run_into(b, [&] { return service.acknowledge(as_caller(op), items(0, 10)).failed.size(); });
+            tr = run_into(refused, [&] {
+                return service.issue_many(op, {a_charge("NEW"), a_charge(numbered(50)).for_customer("someone else")}).size();
+            });
+            tc = run_into(c, [&] { return service.acknowledge(as_caller(op), items(20, 10)).failed.size(); });
+        }
+        tb.join();
+        tr.join();
+        tc.join();
+        INFO((merge ? "group commit on" : "group commit off"));
+        CHECK(!b.error);
+        CHECK(b.failed_items == 0);
+        CHECK(refused.error == errc::charge_conflict);
+        CHECK(!c.error);
+        CHECK(acknowledged(service, 0, 10));
+        CHECK(acknowledged(service, 20, 10));
+        CHECK_FALSE(service.find(op, "NEW"));  // the refused write, rolled back alone
+        CHECK(vfs.count(io_kind::sync) == (merge ? 1 : 2) * syncs_of_one_commit);
+
+        // The journal in step: 200 issued, 10 + 20 acknowledged, numbered without a gap.
+        const auto entries = service.journal(op, 0, 1000);
+        REQUIRE(entries.size() == 230);
+        for (std::size_t i = 0; i < entries.size(); ++i) CHECK(entries[i].sequence == static_cast<std::int64_t>(i + 1));
+        CHECK(service.backlogs().at(0).not_processed == 200 - 30);
+    }
+}
+
+TEST_CASE("a failed commit fails every write of its group and applies none of them", "[sqlite][group_commit][faults]")
+{
+    faulty_vfs vfs;
+    test_support::temporary_directory folder;
+    sqlite_store store{folder.file("group.db")};
+    charges_service service{store};
+    issue_numbered(service, op, 200);
+
+    outcome b, c;
+    std::thread tb, tc;
+    {
+        // The held write writes nothing: the first write after it is the group's.
+        held_write holder{store, [&] { vfs.fail(io_kind::write, 1, false); }};
+        tb = run_into(b, [&] { return service.acknowledge(as_caller(op), items(0, 10)).failed.size(); });
+        tc = run_into(c, [&] { return service.acknowledge(as_caller(op), items(20, 10)).failed.size(); });
+    }
+    tb.join();
+    tc.join();
+    CHECK(vfs.fired());
+    vfs.reset();
+    CHECK(b.error == errc::storage_failure);
+    CHECK(c.error == errc::storage_failure);
+    CHECK(none_acknowledged(service, 0, 10));
+    CHECK(none_acknowledged(service, 20, 10));
+    CHECK(service.journal(op, 200, 10).empty());
+
+    // The same store, the fault gone: both apply.
+    CHECK(service.acknowledge(as_caller(op), items(0, 10)).failed.empty());
+    CHECK(service.acknowledge(as_caller(op), items(20, 10)).failed.empty());
+    CHECK(acknowledged(service, 0, 10));
+    CHECK(acknowledged(service, 20, 10));
+}
