@@ -30,5 +30,6 @@ int import_file(const std::string& db, const std::string& org, const std::string
 int journal_print(const std::string& db, const std::string& org, std::int64_t after, std::optional<std::size_t> limit);
 int journal_prune(const std::string& db, const std::string& before);
 int report(const std::string& db, const std::string& org, const std::string& from, const std::string& to, bool detail);
+int backup(const std::string& db, const std::string& to);
 
 }  // namespace sample_server

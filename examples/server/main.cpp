@@ -6,6 +6,7 @@
 //   netflix-charges journal --db FILE --org ORG [--after SEQUENCE] [--limit N]
 //   netflix-charges journal --db FILE --prune-before YYYY-MM-DD
 //   netflix-charges report --db FILE --org ORG --from YYYY-MM-DD --to YYYY-MM-DD [--detail]
+//   netflix-charges backup --db FILE --to FILE
 #include "commands.hpp"
 
 #include <netflix_charges/errors.hpp>
@@ -101,6 +102,11 @@ int main(int argc, char** argv)
     report_cmd->add_option("--to", to, "Last day, YYYY-MM-DD (UTC), included")->required();
     report_cmd->add_flag("--detail", detail, "One line per charge instead of totals by status and currency");
 
+    std::string backup_to;
+    auto* backup_cmd = app.add_subcommand("backup", "Copy a live SQLite database, consistent and checked, while it serves");
+    backup_cmd->add_option("--db", db, "SQLite database file")->envname("NETFLIX_CHARGES_DB")->required();
+    backup_cmd->add_option("--to", backup_to, "The copy: a new file")->required();
+
     CLI11_PARSE(app, argc, argv);
     if (*journal_cmd && journal_prune->count() == 0 && journal_org->count() == 0) {
         std::cerr << "netflix-charges journal: --org is required (or --prune-before)\n";
@@ -117,6 +123,7 @@ int main(int argc, char** argv)
         if (*journal_cmd && journal_prune->count() > 0) return sample_server::journal_prune(db, prune_before);
         if (*journal_cmd) return sample_server::journal_print(db, org, after, limit);
         if (*report_cmd) return sample_server::report(db, org, from, to, detail);
+        if (*backup_cmd) return sample_server::backup(db, backup_to);
     } catch (const netflix_charges::error& e) {
         std::cerr << "netflix-charges: " << e.what() << '\n';
         return e.code_value() == netflix_charges::errc::storage_failure ? 1 : 2;

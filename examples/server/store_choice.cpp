@@ -8,12 +8,12 @@
 
 namespace sample_server {
 
-namespace {
-
 bool is_postgres_url(const std::string& db)
 {
     return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0;
 }
+
+namespace {
 
 template <typename Store>
 void keep(std::shared_ptr<void>& owner, netflix_charges::charge_store*& charges,

@@ -11,6 +11,9 @@
 
 namespace sample_server {
 
+// Whether a --db value is a PostgreSQL URL rather than a SQLite file.
+bool is_postgres_url(const std::string& db);
+
 class opened_store {
 public:
     explicit opened_store(const std::string& db);

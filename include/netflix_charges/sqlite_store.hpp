@@ -34,6 +34,15 @@ struct sqlite_options {
     bool group_commit = true;
 };
 
+// What a backup holds (sqlite_store::backup).
+struct sqlite_backup_summary {
+    int schema_version = 0;
+    std::uint64_t operators = 0;
+    std::uint64_t charges = 0;
+    std::uint64_t journal_entries = 0;
+    std::uint64_t bytes = 0;  // the copy's size
+};
+
 // The charges, accounts and tokens of every operator in one SQLite file (WAL mode). Safe to use from many threads,
 // and from several processes on the same file. Opening a database written by an older
 // version upgrades it; a newer version's database, a file that is not SQLite, or one that is
@@ -53,6 +62,16 @@ public:
 
     // The schema version (`PRAGMA user_version`) this build writes.
     static int schema_version();
+
+    // A consistent copy of the database at `from`, taken while servers keep reading and writing
+    // it (SQLite's online backup, all pages in one read transaction, which in WAL mode waits for
+    // no writer and holds none up), written to `to`, which must not exist, then checked
+    // (`PRAGMA integrity_check`).
+    // Every write committed before the call began is in the copy. Restore by stopping the
+    // servers and putting the copy in the database's place (removing its -wal and -shm files).
+    // Throws error{storage_failure}, with nothing left at `to`, when it cannot.
+    static sqlite_backup_summary backup(const std::string& from, const std::string& to,
+                                        const sqlite_options& options = {});
 
     void write(const operator_id& op, const batch_keys& keys, const write_planner& planner) override;
     void write_parts(const operator_id& op, const next_part& next, const write_planner& planner) override;

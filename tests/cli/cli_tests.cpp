@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <thread>
@@ -241,6 +243,74 @@ TEST_CASE("import's memory does not grow with the file", "[cli][import]")
     CHECK(b.out.find("imported 200000 line(s): 200000 issued") != std::string::npos);
     // Holding the file would take about 200 MB more; a part, its keys and SQLite's caches do not grow.
     CHECK(b.peak_resident_kib < a.peak_resident_kib + 8 * 1024);
+}
+
+TEST_CASE("backup copies a database while it is written; the restored copy serves every acknowledgement answered "
+          "before the backup began", "[cli][backup]")
+{
+    test_support::temporary_directory folder;
+    const auto db = folder.file("live.db");
+    netflix_charges::sqlite_store store{db};
+    netflix_charges::charges_service service{store};
+    std::vector<netflix_charges::new_charge> charges;
+    for (int i = 0; i < 20000; ++i) {
+        netflix_charges::new_charge c;
+        c.number = "B" + std::to_string(100000 + i);
+        c.billing_system_customer_identifier = "c1";
+        c.amount = netflix_charges::decimal::parse("9.99").value();
+        c.currency = "EUR";
+        c.paid_through_date = netflix_charges::date{2026, 12, 31};
+        charges.push_back(std::move(c));
+    }
+    service.issue_many(op, charges);
+
+    // A writer acknowledging batches of 50 the whole time; the time each answer came back.
+    const auto billing = netflix_charges::identity::vouched_for_by_host("billing", op);
+    std::atomic<bool> writing{true};
+    std::vector<std::chrono::steady_clock::time_point> answered_at;
+    std::thread writer{[&] {
+        for (std::size_t batch = 0; writing && batch < 400; ++batch) {
+            std::vector<netflix_charges::charge_item> items;
+            for (std::size_t i = batch * 50; i < batch * 50 + 50; ++i)
+                items.push_back({"B" + std::to_string(100000 + i), "c1", "R" + std::to_string(i)});
+            if (!service.acknowledge(billing, items).failed.empty()) return;
+            answered_at.push_back(std::chrono::steady_clock::now());
+        }
+    }};
+    std::this_thread::sleep_for(std::chrono::milliseconds{200});
+    const auto began = std::chrono::steady_clock::now();
+    const auto backup = run({cli, "backup", "--db", db, "--to", folder.file("copy.db")});
+    writing = false;
+    writer.join();
+    REQUIRE(backup.exit_code == 0);
+    CHECK(backup.out.find("20000 charge(s)") != std::string::npos);
+    CHECK(backup.out.find("integrity_check ok") != std::string::npos);
+    std::size_t before = 0;
+    while (before < answered_at.size() && answered_at[before] < began) ++before;
+    REQUIRE(before > 0);
+    CHECK(answered_at.size() > before);  // and the writer went on during the backup
+
+    // A second backup to the same file is refused, and the copy left as it is.
+    CHECK(run({cli, "backup", "--db", db, "--to", folder.file("copy.db")}).exit_code == 1);
+
+    // Restore, as docs/deploy.md says: the copy in the database's place, then serve it.
+    const auto restored = folder.file("restored.db");
+    std::filesystem::copy_file(folder.file("copy.db"), restored);
+    {
+        netflix_charges::sqlite_store copy{restored};
+        for (std::size_t i = 0; i < before * 50; ++i)
+            REQUIRE(copy.find_by_number(op, "B" + std::to_string(100000 + i))->acknowledged);
+        CHECK(copy.journal(op, 20000, 1000000).size() >= before * 50);
+    }
+    test_support::process server{{cli, "serve", "--db", restored, "--listen", "127.0.0.1:0"}};
+    const auto port = served_port(server.wait_for_error_text("thread(s)"));
+    test_support::raw_connection c{port};
+    c.send(test_support::get_request("/readyz"));
+    const auto ready = c.read_response();
+    REQUIRE(ready);
+    CHECK(ready->status == 200);
+    server.signal(SIGTERM);
+    CHECK(server.wait().exit_code == 0);
 }
 
 TEST_CASE("serve --demo answers a login with the printed credentials, and stops cleanly on SIGTERM mid-request",
