@@ -19,6 +19,8 @@ struct serve_options {
     std::string base_path = "/crmapi/rest/v2/";
     std::string token_secret;  // empty: generated once and kept in the database
     std::string client_address_header;  // behind a proxy: where it gives the client's address
+    std::string tls_certificate;  // PEM chain; with tls_key: HTTPS (reloaded on SIGHUP)
+    std::string tls_key;
 };
 
 int serve(const serve_options& options);

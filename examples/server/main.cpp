@@ -1,5 +1,5 @@
 // netflix-charges: the sample server and its administration commands, on a SQLite database.
-//   netflix-charges serve [--db FILE] [--listen HOST:PORT] [--threads N] [--demo]
+//   netflix-charges serve [--db FILE] [--listen HOST:PORT] [--threads N] [--demo] [--tls-cert FILE --tls-key FILE]
 //   netflix-charges user add --db FILE --org ORG --user NAME [--unit UNIT]   (password on stdin)
 //   netflix-charges key add|list|revoke --db FILE --org ORG ...
 //   netflix-charges import --db FILE --org ORG [FILE|-]
@@ -43,6 +43,15 @@ int main(int argc, char** argv)
     serve_cmd->add_option("--base-path", serve.base_path, "Base path of the API")
         ->envname("NETFLIX_CHARGES_BASE_PATH")
         ->capture_default_str();
+    auto* tls_cert = serve_cmd->add_option("--tls-cert", serve.tls_certificate,
+                                           "HTTPS: the certificate chain, PEM (reloaded with the key on SIGHUP)")
+                         ->envname("NETFLIX_CHARGES_TLS_CERT")
+                         ->check(CLI::ExistingFile);
+    auto* tls_key = serve_cmd->add_option("--tls-key", serve.tls_key, "HTTPS: the certificate's private key, PEM")
+                        ->envname("NETFLIX_CHARGES_TLS_KEY")
+                        ->check(CLI::ExistingFile);
+    tls_cert->needs(tls_key);
+    tls_key->needs(tls_cert);
     serve_cmd->add_option("--client-address-header", serve.client_address_header,
                           "Behind a reverse proxy only: the header it puts the client's address in (X-Forwarded-For)")
         ->envname("NETFLIX_CHARGES_CLIENT_ADDRESS_HEADER");

@@ -78,10 +78,13 @@ int serve(const serve_options& options)
     server_options.port = port;
     server_options.threads = options.threads;
     server_options.log = spdlog_sink();
+    server_options.tls_certificate_file = options.tls_certificate;
+    server_options.tls_private_key_file = options.tls_key;
     nc::http::server server{api, server_options};
 
     if (options.demo) fill_demo_data(store.credentials(), service, auth);
-    spdlog::info("serving {} on http://{}:{}{} with {} thread(s)", options.db, host, server.port(), api_options.base_path,
+    spdlog::info("serving {} on {}://{}:{}{} with {} thread(s)", options.db, options.tls_certificate.empty() ? "http" : "https",
+                 host, server.port(), api_options.base_path,
                  options.threads);
     if (options.demo) print_walkthrough(host, server.port(), api_options.base_path);
     server.run_until_signal();

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <thread>
@@ -309,6 +310,31 @@ TEST_CASE("backup copies a database while it is written; the restored copy serve
     const auto ready = c.read_response();
     REQUIRE(ready);
     CHECK(ready->status == 200);
+    server.signal(SIGTERM);
+    CHECK(server.wait().exit_code == 0);
+}
+
+TEST_CASE("serve --tls-cert --tls-key serves HTTPS, reloads its certificate on SIGHUP and stops on SIGTERM",
+          "[cli][serve][tls]")
+{
+    test_support::temporary_directory folder;
+    const auto cert = folder.file("cert.pem");
+    const auto key = folder.file("key.pem");
+    REQUIRE(std::system(("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
+                         "-subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert +
+                         " 2>/dev/null").c_str()) == 0);
+    CHECK(run({cli, "serve", "--tls-cert", cert}).exit_code != 0);  // one without the other: a usage error
+
+    test_support::process server{{cli, "serve", "--db", folder.file("tls.db"), "--listen", "127.0.0.1:0", "--tls-cert",
+                                  cert, "--tls-key", key}};
+    const auto log = server.wait_for_error_text("thread(s)");
+    const auto at = log.find("on https://127.0.0.1:");
+    REQUIRE(at != std::string::npos);
+    const auto url = "https://127.0.0.1:" + std::to_string(std::stoi(log.substr(at + 21))) + "/readyz";
+    CHECK(run({"/usr/bin/curl", "-s", "--cacert", cert, url}).out.find(R"("code":"OK")") != std::string::npos);
+    server.signal(SIGHUP);
+    CHECK(server.wait_for_error_text("reloaded").find("TLS certificate and key reloaded") != std::string::npos);
+    CHECK(run({"/usr/bin/curl", "-s", "--cacert", cert, url}).out.find(R"("code":"OK")") != std::string::npos);
     server.signal(SIGTERM);
     CHECK(server.wait().exit_code == 0);
 }

@@ -8,11 +8,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -20,6 +22,7 @@
 #include <optional>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <unordered_set>
 #include <vector>
 
@@ -32,7 +35,7 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-class session;
+class session_base;
 
 std::size_t password_check_threads(const server_options& o)
 {
@@ -54,7 +57,7 @@ struct shared_state {
     std::atomic<bool> stopping{false};
     std::atomic<std::size_t> connections{0};
     std::mutex sessions_mutex;
-    std::unordered_set<session*> sessions;
+    std::unordered_set<session_base*> sessions;
 
     void log(log_level level, const std::string& message) const
     {
@@ -62,22 +65,37 @@ struct shared_state {
     }
 };
 
+// What the server's stop() and sweeper see of a connection, plain or TLS.
+class session_base : public std::enable_shared_from_this<session_base> {
+public:
+    virtual ~session_base() = default;
+    virtual void stop() = 0;
+    virtual void check_deadline(std::chrono::steady_clock::time_point now) = 0;
+};
+
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
+
 // One connection: read a request, answer it, again, on its own strand. Each phase (waiting for a
 // request, receiving it, writing the answer) sets a deadline; the server's sweeper cancels the
 // socket of a session past its deadline, so a stalled request still gets its 408. No timer is
-// armed per request: that costs system calls, and this is the hot path.
-class session : public std::enable_shared_from_this<session> {
+// armed per request: that costs system calls, and this is the hot path. Over TLS, the handshake
+// comes first, under the read timeout.
+template <typename Stream>
+class session final : public session_base {
+    static constexpr bool tls = std::is_same_v<Stream, tls_stream>;
+
 public:
-    session(tcp::socket socket, std::shared_ptr<shared_state> state)
-        : peer_address_(peer_of(socket)), stream_(std::move(socket)), state_(std::move(state)),
-          buffer_(state_->options.header_limit + state_->options.body_limit)
+    // `context`: the TLS settings this connection keeps, however they are reloaded meanwhile.
+    session(tcp::socket socket, std::shared_ptr<shared_state> state, std::shared_ptr<asio::ssl::context> context = {})
+        : peer_address_(peer_of(socket)), context_(std::move(context)), stream_(make_stream(std::move(socket), context_)),
+          state_(std::move(state)), buffer_(state_->options.header_limit + state_->options.body_limit)
     {
         ++state_->connections;
         std::lock_guard lock{state_->sessions_mutex};
         state_->sessions.insert(this);
     }
 
-    ~session()
+    ~session() override
     {
         --state_->connections;
         std::lock_guard lock{state_->sessions_mutex};
@@ -86,21 +104,45 @@ public:
 
     void start(bool over_capacity)
     {
-        asio::dispatch(stream_.get_executor(), [self = shared_from_this(), over_capacity] {
-            if (over_capacity) self->answer_and_close(handler::transport_error(503));
-            else self->read_request();
+        asio::dispatch(stream_.get_executor(), [self = me(), over_capacity] {
+            if constexpr (tls) {
+                self->set_deadline(self->state_->options.read_timeout);
+                self->stream_.async_handshake(asio::ssl::stream_base::server, [self, over_capacity](beast::error_code ec) {
+                    self->deadline_ = 0;
+                    if (ec) return self->close();  // not TLS, an old version, a stalled handshake
+                    self->begin(over_capacity);
+                });
+            } else {
+                self->begin(over_capacity);
+            }
         });
     }
 
     // From stop(): an idle connection closes now; one with a request in flight finishes it.
-    void stop()
+    void stop() override
     {
-        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+        asio::dispatch(stream_.get_executor(), [self = me()] {
             if (self->waiting_for_request_) self->close();
         });
     }
 
 private:
+    std::shared_ptr<session> me() { return std::static_pointer_cast<session>(shared_from_this()); }
+
+    static Stream make_stream(tcp::socket socket, const std::shared_ptr<asio::ssl::context>& context)
+    {
+        if constexpr (tls) return Stream{std::move(socket), *context};
+        else return Stream{std::move(socket)};
+    }
+
+    tcp::socket& socket() { return beast::get_lowest_layer(stream_).socket(); }
+
+    void begin(bool over_capacity)
+    {
+        if (over_capacity) answer_and_close(handler::transport_error(503));
+        else read_request();
+    }
+
     // Waiting for a request has the idle timeout; from its first byte on, the whole request
     // (head and body) has the read timeout, so a head that stalls gets its 408 in time.
     void read_request()
@@ -120,7 +162,7 @@ private:
         waiting_for_request_ = true;
         set_deadline(state_->options.idle_timeout);
         stream_.async_read_some(buffer_.prepare(std::min<std::size_t>(buffer_.max_size(), 64 * 1024)),
-                                [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                                [self = me()](beast::error_code ec, std::size_t bytes) {
                                     self->buffer_.commit(bytes);
                                     self->waiting_for_request_ = false;
                                     if (ec) return self->close();  // idle timeout, the peer left, stop()
@@ -147,7 +189,7 @@ private:
 
     void read_head()
     {
-        bhttp::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        bhttp::async_read_header(stream_, buffer_, *parser_, [self = me()](beast::error_code ec, std::size_t) {
             if (ec) return self->refuse(ec);
             self->on_head();
         });
@@ -165,7 +207,7 @@ private:
         if (head.version() >= 11 && beast::iequals(expect, "100-continue")) {
             static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
             return asio::async_write(stream_, asio::buffer(go_on.data(), go_on.size()),
-                                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                     [self = me()](beast::error_code ec, std::size_t) {
                                          if (ec) return self->close();
                                          self->read_body();
                                      });
@@ -175,7 +217,7 @@ private:
 
     void read_body()
     {
-        bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        bhttp::async_read(stream_, buffer_, *parser_, [self = me()](beast::error_code ec, std::size_t) {
             if (ec) return self->refuse(ec);
             self->serve();
         });
@@ -224,7 +266,7 @@ private:
             return write(std::move(busy), keep_alive, version, head);
         }
         deadline_ = 0;
-        asio::post(state_->password_checks, [self = shared_from_this(), r = std::move(r), keep_alive, version, head] {
+        asio::post(state_->password_checks, [self = me(), r = std::move(r), keep_alive, version, head] {
             auto answer = self->state_->api(r);
             --self->state_->password_checks_taken;
             asio::post(self->stream_.get_executor(), [self, answer = std::move(answer), keep_alive, version, head]() mutable {
@@ -241,11 +283,13 @@ private:
 
 public:
     // From the sweeper: past its deadline, the session's pending read or write is cancelled.
-    void check_deadline(std::chrono::steady_clock::time_point now)
+    void check_deadline(std::chrono::steady_clock::time_point now) override
     {
         const auto deadline = deadline_.load();
         if (deadline == 0 || now.time_since_epoch().count() < deadline) return;
-        auto self = weak_from_this().lock();
+        // The sweeper holds the sessions' mutex: it must not hold the last reference once the
+        // handler is on its way, or the destructor (which takes that mutex) would run here.
+        auto self = std::static_pointer_cast<session>(weak_from_this().lock());
         if (!self) return;  // being destroyed
         asio::dispatch(stream_.get_executor(), [self = std::move(self)] {
             const auto d = self->deadline_.load();
@@ -253,7 +297,7 @@ public:
             self->deadline_ = 0;
             self->timed_out_ = true;
             beast::error_code ignored;
-            self->stream_.socket().cancel(ignored);
+            self->socket().cancel(ignored);
         });
     }
 
@@ -297,7 +341,7 @@ private:
     void send(std::shared_ptr<Message> out, bool keep_alive)
     {
         set_deadline(state_->options.write_timeout);
-        bhttp::async_write(stream_, *out, [self = shared_from_this(), out, keep_alive](beast::error_code ec, std::size_t) {
+        bhttp::async_write(stream_, *out, [self = me(), out, keep_alive](beast::error_code ec, std::size_t) {
             self->deadline_ = 0;
             if (ec) return self->close();
             if (!keep_alive) return self->linger_then_close();
@@ -312,7 +356,7 @@ private:
     void linger_then_close()
     {
         beast::error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        socket().shutdown(tcp::socket::shutdown_send, ignored);
         buffer_.clear();
         set_deadline(std::min(state_->options.read_timeout, std::chrono::milliseconds{1000}));
         drain(256 * 1024);
@@ -322,7 +366,7 @@ private:
     {
         const auto size = std::min<std::size_t>({budget, buffer_.max_size(), 16 * 1024});
         if (size == 0) return close();
-        stream_.async_read_some(buffer_.prepare(size), [self = shared_from_this(), budget](beast::error_code ec, std::size_t n) {
+        stream_.async_read_some(buffer_.prepare(size), [self = me(), budget](beast::error_code ec, std::size_t n) {
             self->buffer_.clear();
             if (ec) return self->close();  // the client's end of stream, the deadline, or stop()
             self->drain(budget - std::min(budget, n));
@@ -333,8 +377,8 @@ private:
     {
         deadline_ = 0;
         beast::error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        stream_.socket().close(ignored);
+        socket().shutdown(tcp::socket::shutdown_both, ignored);
+        socket().close(ignored);
     }
 
     // The client's address, read once: a socket whose peer has gone already has none.
@@ -346,7 +390,8 @@ private:
     }
 
     std::string peer_address_;
-    beast::tcp_stream stream_;
+    std::shared_ptr<asio::ssl::context> context_;  // TLS only
+    Stream stream_;
     std::shared_ptr<shared_state> state_;
     beast::flat_buffer buffer_;  // bounded: pipelined requests cannot pile up without limit
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
@@ -358,6 +403,25 @@ private:
 
 }  // namespace
 
+// TLS 1.2 and 1.3 only; for 1.2, Mozilla's "intermediate" ciphers (forward secret AEAD only);
+// TLS 1.3's suites are OpenSSL's defaults. Throws when the files cannot be read or do not match.
+std::shared_ptr<asio::ssl::context> tls_context(const server_options& o)
+{
+    auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+    context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                         asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                         asio::ssl::context::single_dh_use);
+    SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
+    SSL_CTX_set_cipher_list(context->native_handle(),
+                            "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+                            "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305");
+    context->use_certificate_chain_file(o.tls_certificate_file);
+    context->use_private_key_file(o.tls_private_key_file, asio::ssl::context::pem);
+    if (SSL_CTX_check_private_key(context->native_handle()) != 1)
+        throw std::runtime_error("the TLS private key does not match the certificate");
+    return context;
+}
+
 struct server::impl : std::enable_shared_from_this<server::impl> {
     asio::io_context io;
     tcp::acceptor acceptor;
@@ -366,12 +430,15 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     std::mutex run_mutex;
     std::function<void()> on_stop;  // run_until_signal's: cancel the signal wait
     asio::steady_timer sweeper;       // checks the sessions' deadlines a few times a second
+    std::mutex tls_mutex;
+    std::shared_ptr<asio::ssl::context> tls;  // for new connections; null: plain HTTP
 
     impl(const handler& api, server_options options)
         : io(static_cast<int>(std::max<std::size_t>(1, options.threads))), acceptor(asio::make_strand(io)),
           password_checks(password_check_threads(options)),
           state(std::make_shared<shared_state>(api, std::move(options), password_checks)), sweeper(acceptor.get_executor())
     {
+        if (uses_tls()) tls = tls_context(state->options);
         const tcp::endpoint endpoint{asio::ip::make_address(state->options.address), state->options.port};
         acceptor.open(endpoint.protocol());
         acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -385,7 +452,10 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
             if (!self->acceptor.is_open()) return;  // stopped
             if (!ec) {
                 const bool over_capacity = self->state->connections >= self->state->options.max_connections;
-                std::make_shared<session>(std::move(socket), self->state)->start(over_capacity);
+                if (auto context = self->current_tls())
+                    std::make_shared<session<tls_stream>>(std::move(socket), self->state, std::move(context))->start(over_capacity);
+                else
+                    std::make_shared<session<beast::tcp_stream>>(std::move(socket), self->state)->start(over_capacity);
             } else {
                 self->state->log(log_level::warning, "accept failed: " + ec.message());
             }
@@ -415,13 +485,21 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
         });
     }
 
+    bool uses_tls() const { return !state->options.tls_certificate_file.empty(); }
+
+    std::shared_ptr<asio::ssl::context> current_tls()
+    {
+        std::lock_guard lock{tls_mutex};
+        return tls;
+    }
+
     void stop()
     {
         asio::post(acceptor.get_executor(), [self = shared_from_this()] {
             if (self->state->stopping.exchange(true)) return;
             beast::error_code ignored;
             self->acceptor.close(ignored);
-            std::vector<std::shared_ptr<session>> live;
+            std::vector<std::shared_ptr<session_base>> live;
             {
                 std::lock_guard lock{self->state->sessions_mutex};
                 for (auto* s : self->state->sessions)
@@ -462,12 +540,29 @@ void server::run()
 
 void server::stop() { impl_->stop(); }
 
+void server::reload_tls()
+{
+    if (!impl_->uses_tls()) return;
+    auto fresh = tls_context(impl_->state->options);
+    std::lock_guard lock{impl_->tls_mutex};
+    impl_->tls = std::move(fresh);
+}
+
 void server::run_until_signal()
 {
-    asio::signal_set signals{impl_->io, SIGINT, SIGTERM};
-    signals.async_wait([this](beast::error_code ec, int) {
-        if (!ec) stop();
-    });
+    asio::signal_set signals{impl_->io, SIGINT, SIGTERM, SIGHUP};
+    std::function<void(beast::error_code, int)> on_signal = [&](beast::error_code ec, int number) {
+        if (ec) return;
+        if (number != SIGHUP) return stop();
+        try {
+            reload_tls();
+            impl_->state->log(log_level::info, "SIGHUP: TLS certificate and key reloaded for new connections");
+        } catch (const std::exception& e) {
+            impl_->state->log(log_level::error, std::string{"SIGHUP: TLS not reloaded, the old ones stay: "} + e.what());
+        }
+        signals.async_wait(on_signal);
+    };
+    signals.async_wait(on_signal);
     // However the stop comes, the pending signal wait must go too, or run() would not return.
     impl_->on_stop = [&signals] {
         beast::error_code ignored;

@@ -30,18 +30,23 @@ struct server_options {
     // at once. 0 threads: half the hardware threads, at least 1.
     std::size_t password_check_threads = 0;
     std::size_t password_check_queue = 32;
+    // TLS: a PEM certificate chain and its private key; both empty, plain HTTP. TLS 1.2 and 1.3
+    // only, forward-secret AEAD ciphers; the handshake is under the read timeout.
+    std::string tls_certificate_file;
+    std::string tls_private_key_file;
     log_sink log;
 };
 
-// The HTTP server: Boost.Beast, asynchronous, a thread pool and a strand per connection. It only
-// moves bytes; every answer comes from the handler.
+// The HTTP server, over TLS when given a certificate: Boost.Beast, asynchronous, a thread pool and
+// a strand per connection. It only moves bytes; every answer comes from the handler.
 //
 // **Example**:
 //   netflix_charges::http::server srv{api, {}};   // listening on 127.0.0.1:8080
 //   srv.run_until_signal();                        // SIGINT/SIGTERM: graceful stop
 class NETFLIX_CHARGES_HTTP_EXPORT server {
 public:
-    // Binds and listens at once; throws std::system_error when it cannot. Neither the handler
+    // Binds and listens at once, and reads the TLS files when given; throws when it cannot
+    // (std::system_error, or std::runtime_error for TLS files that do not match). Neither the handler
     // nor anything it uses is owned.
     server(const handler& api, server_options options);
     ~server();  // stops and waits
@@ -58,7 +63,12 @@ public:
     // handled or answered) finish with `Connection: close`, close idle connections.
     void stop();
 
-    // run(), stopping on SIGINT or SIGTERM.
+    // Reads the TLS certificate and key files again, for the connections made from now on;
+    // those open keep theirs. Throws, keeping the ones in use, when they cannot be read or do
+    // not match. Nothing without TLS.
+    void reload_tls();
+
+    // run(), stopping on SIGINT or SIGTERM; on SIGHUP, reload_tls() (a failure is logged).
     void run_until_signal();
 
 private:

@@ -1,0 +1,125 @@
+// The server over TLS (server_options::tls_*), with a certificate made here by openssl, called
+// as billing systems do: curl and Python's ssl module. Refused: TLS 1.1, plain HTTP on the TLS
+// port; cut: a handshake that stalls, at the read timeout; reloaded: the certificate, for new
+// connections. OpenSSL 3's default security level refuses TLS 1.1 too, so that check cannot
+// tell the server's own minimum from the library's; it shows what a client meets.
+#include "http_fixture.hpp"
+#include "raw_http_client.hpp"
+#include "running_server.hpp"
+
+#include "command.hpp"
+#include "temporary_directory.hpp"
+
+#include <netflix_charges/http/server.hpp>
+
+#include <cstdlib>
+#include <optional>
+
+using namespace http_tests;
+
+namespace {
+
+// A self-signed certificate for 127.0.0.1, with `name` as its subject's common name.
+void make_certificate(const std::string& cert, const std::string& key, const std::string& name)
+{
+    const auto command = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=" +
+                         name + " -addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " 2>/dev/null";
+    REQUIRE(std::system(command.c_str()) == 0);
+}
+
+struct tls_server {
+    test_support::temporary_directory folder;
+    std::string cert = folder.file("cert.pem");
+    std::string key = folder.file("key.pem");
+    memory_store store;
+    charges_service service{store};
+    jwt_authenticator auth{store, fixture::auth_options()};
+    http::handler api{service, auth};
+    std::optional<running_server> server;
+
+    tls_server()
+    {
+        make_certificate(cert, key, "first");
+        http::server_options options;
+        options.tls_certificate_file = cert;
+        options.tls_private_key_file = key;
+        options.read_timeout = std::chrono::milliseconds{500};
+        server.emplace(api, options);
+    }
+
+    std::string url(const std::string& path) const { return "https://127.0.0.1:" + std::to_string(server->port()) + path; }
+
+    // Python's ssl module: prints the answer's body, or the error and exits 1.
+    test_support::command_result python(const std::string& path, const std::string& tls_setup = "") const
+    {
+        const std::string script = "import ssl, sys, urllib.request\n"
+                                   "ctx = ssl.create_default_context(cafile='" + cert + "')\n" + tls_setup +
+                                   "try:\n"
+                                   "    answer = urllib.request.urlopen('" + url(path) + "', context=ctx, timeout=5)\n"
+                                   "    print(answer.read().decode())\n"
+                                   "except Exception as e:\n"
+                                   "    print('error:', e)\n"
+                                   "    sys.exit(1)\n";
+        return test_support::run({"/usr/bin/python3", "-c", script});
+    }
+};
+
+}  // namespace
+
+TEST_CASE("over TLS, curl and Python's ssl module call the API", "[http][tls]")
+{
+    tls_server s;
+    const auto curl = test_support::run({"/usr/bin/curl", "-s", "--cacert", s.cert, s.url("/readyz")});
+    CHECK(curl.exit_code == 0);
+    CHECK(curl.out.find(R"("code":"OK")") != std::string::npos);
+    const auto login = test_support::run(
+        {"/usr/bin/curl", "-s", "--cacert", s.cert, "-H", "Content-Type: application/json", "--data",
+         R"({"username":"nobody","password":"wrong password","organisation":"ps_dev"})",
+         s.url("/crmapi/rest/v2/authentication/token")});
+    CHECK(login.out.find("INVALID_CREDENTIALS") != std::string::npos);  // a whole API answer over TLS
+
+    const auto python = s.python("/healthz");
+    CHECK(python.exit_code == 0);
+    CHECK(python.out.find(R"("code":"OK")") != std::string::npos);
+}
+
+TEST_CASE("over TLS, TLS 1.1 and plain HTTP are refused and a stalled handshake is cut", "[http][tls]")
+{
+    tls_server s;
+    const auto old = s.python("/healthz", "ctx.set_ciphers('DEFAULT:@SECLEVEL=0')\n"
+                                          "ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1_1\n");
+    CHECK(old.exit_code == 1);
+    CHECK(old.out.find("error:") != std::string::npos);
+
+    test_support::raw_connection plain{s.server->port()};
+    plain.send(test_support::get_request("/healthz"));
+    CHECK_FALSE(plain.read_response(std::chrono::seconds{2}));  // no HTTP answer: the handshake failed
+
+    test_support::raw_connection stalled{s.server->port()};
+    const auto started = std::chrono::steady_clock::now();
+    CHECK(stalled.closed_by_server(std::chrono::seconds{3}));
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds{1500});  // read timeout 500 ms
+}
+
+TEST_CASE("over TLS, a reloaded certificate serves new connections; a bad one is refused and the old kept",
+          "[http][tls]")
+{
+    tls_server s;
+    const std::string print_subject = "import socket, ssl\n"
+                                      "ctx = ssl.create_default_context(cafile='" + s.cert + "')\n"
+                                      "with socket.create_connection(('127.0.0.1', " + std::to_string(s.server->port()) +
+                                      ")) as raw:\n"
+                                      "    with ctx.wrap_socket(raw, server_hostname='127.0.0.1') as tls:\n"
+                                      "        print(dict(x[0] for x in tls.getpeercert()['subject'])['commonName'])\n";
+    CHECK(test_support::run({"/usr/bin/python3", "-c", print_subject}).out == "first\n");
+
+    make_certificate(s.cert, s.key, "second");  // the files replaced, as a renewal does
+    s.server->server.reload_tls();
+    CHECK(test_support::run({"/usr/bin/python3", "-c", print_subject}).out == "second\n");
+
+    test_support::temporary_directory other;
+    make_certificate(other.file("cert.pem"), other.file("key.pem"), "third");
+    std::rename(other.file("key.pem").c_str(), s.key.c_str());  // a key that is not the certificate's
+    CHECK_THROWS(s.server->server.reload_tls());
+    CHECK(test_support::run({"/usr/bin/python3", "-c", print_subject}).out == "second\n");
+}
