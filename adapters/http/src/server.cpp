@@ -452,6 +452,10 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
             if (!self->acceptor.is_open()) return;  // stopped
             if (!ec) {
                 const bool over_capacity = self->state->connections >= self->state->options.max_connections;
+                // An answer may leave in several writes (TLS writes a record per buffer): without
+                // this, Nagle's algorithm holds the last one for the client's delayed ACK (40 ms).
+                beast::error_code ignored;
+                socket.set_option(tcp::no_delay(true), ignored);
                 if (auto context = self->current_tls())
                     std::make_shared<session<tls_stream>>(std::move(socket), self->state, std::move(context))->start(over_capacity);
                 else
