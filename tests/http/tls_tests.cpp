@@ -1,7 +1,7 @@
 // The server over TLS (server_options::tls_*), with a certificate made here by openssl, called
 // as billing systems do: curl and Python's ssl module. Refused: TLS 1.1, plain HTTP on the TLS
 // port; cut: a handshake that stalls, at the read timeout; reloaded: the certificate, for new
-// connections. OpenSSL 3's default security level refuses TLS 1.1 too, so that check cannot
+// connections, while one already open goes on. OpenSSL 3's default security level refuses TLS 1.1 too, so that check cannot
 // tell the server's own minimum from the library's; it shows what a client meets.
 #include "http_fixture.hpp"
 #include "raw_http_client.hpp"
@@ -13,7 +13,9 @@
 #include <netflix_charges/http/server.hpp>
 
 #include <cstdlib>
+#include <fstream>
 #include <optional>
+#include <thread>
 
 using namespace http_tests;
 
@@ -113,9 +115,29 @@ TEST_CASE("over TLS, a reloaded certificate serves new connections; a bad one is
                                       "        print(dict(x[0] for x in tls.getpeercert()['subject'])['commonName'])\n";
     CHECK(test_support::run({"/usr/bin/python3", "-c", print_subject}).out == "first\n");
 
+    // A client with a connection open across the reload: it asks, waits for the reload, asks
+    // again on the same connection (http.client keeps it).
+    const auto reloaded = s.folder.file("reloaded");
+    const std::string keep_alive = "import http.client, os, ssl, time\n"
+                                   "ctx = ssl.create_default_context(cafile='" + s.cert + "')\n"
+                                   "c = http.client.HTTPSConnection('127.0.0.1', " + std::to_string(s.server->port()) +
+                                   ", context=ctx)\n"
+                                   "c.request('GET', '/healthz'); print(c.getresponse().read().decode(), flush=True)\n"
+                                   "while not os.path.exists('" + reloaded + "'): time.sleep(0.05)\n"
+                                   "c.request('GET', '/healthz'); print(c.getresponse().read().decode(), flush=True)\n"
+                                   "print(c.sock.getpeercert()['subject'], flush=True)\n";
+    test_support::process client{{"/usr/bin/python3", "-c", keep_alive}};
+    std::this_thread::sleep_for(std::chrono::milliseconds{300});  // its first request answered
+
     make_certificate(s.cert, s.key, "second");  // the files replaced, as a renewal does
     s.server->server.reload_tls();
     CHECK(test_support::run({"/usr/bin/python3", "-c", print_subject}).out == "second\n");
+
+    std::ofstream{reloaded} << "go";
+    const auto kept = client.wait();
+    CHECK(kept.exit_code == 0);
+    CHECK(kept.out.find(R"("code":"OK")") != kept.out.rfind(R"("code":"OK")"));  // two answers
+    CHECK(kept.out.find("'first'") != std::string::npos);  // still on the first certificate's connection
 
     test_support::temporary_directory other;
     make_certificate(other.file("cert.pem"), other.file("key.pem"), "third");
