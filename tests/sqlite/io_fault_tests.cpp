@@ -28,6 +28,12 @@ constexpr std::size_t every_point_up_to = 48;
 
 enum class applied { absent, whole, partial };
 
+// `done` of the operation's `all` parts found in the database.
+applied applied_of(std::size_t done, std::size_t all)
+{
+    return done == 0 ? applied::absent : done == all ? applied::whole : applied::partial;
+}
+
 // One operation under test, on its own copy of a prepared database: `call` is what faults hit;
 // `state` says how much of it the database holds.
 class session {
@@ -67,10 +73,8 @@ public:
         std::size_t done = 0;
         for (const auto& item : batch_items())
             done += service_.find_by_reference(op, *item.reference_number) && service_.find(op, item.number)->acknowledged;
-        const auto entries = service_.journal(op).size();
-        if (done == 0 && entries == 0) return applied::absent;
-        if (done == batch_items().size() && entries == batch_items().size()) return applied::whole;
-        return applied::partial;
+        done += service_.journal(op).size();  // an entry per acknowledgement, in the same write
+        return applied_of(done, 2 * batch_items().size());
     }
 
 private:
@@ -113,12 +117,10 @@ public:
     }
     applied state() override
     {
-        std::size_t approved = 0, added = 0;
-        for (int i = 0; i < 100; ++i) approved += service_.find(op, numbered(i))->status == charge_status::approved;
-        for (int i = 100; i < 300; ++i) added += service_.find(op, numbered(i)).has_value();
-        if (approved == 0 && added == 0) return applied::absent;
-        if (approved == 100 && added == 200) return applied::whole;
-        return applied::partial;
+        std::size_t done = 0;
+        for (int i = 0; i < 100; ++i) done += service_.find(op, numbered(i))->status == charge_status::approved;
+        for (int i = 100; i < 300; ++i) done += service_.find(op, numbered(i)).has_value();
+        return applied_of(done, 300);
     }
 
 private:
