@@ -243,7 +243,13 @@ TEST_CASE("import's memory does not grow with the file", "[cli][import]")
     REQUIRE(b.exit_code == 0);
     CHECK(b.out.find("imported 200000 line(s): 200000 issued") != std::string::npos);
     // Holding the file would take about 200 MB more; a part, its keys and SQLite's caches do not grow.
+#ifdef __SANITIZE_ADDRESS__
+    // AddressSanitizer keeps up to 256 MB of freed memory in quarantine (its quarantine_size_mb),
+    // so under it the peak measures ASan's allocator, not the import: the ci preset checks it.
+    WARN("peak memory not compared under AddressSanitizer");
+#else
     CHECK(b.peak_resident_kib < a.peak_resident_kib + 8 * 1024);
+#endif
 }
 
 TEST_CASE("backup copies a database while it is written; the restored copy serves every acknowledgement answered "

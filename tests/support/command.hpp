@@ -21,7 +21,9 @@ struct command_result {
     int exit_code = -1;
     std::string out;
     std::string err;
-    long peak_resident_kib = 0;  // the most memory it held (getrusage's ru_maxrss)
+    // The most memory it held (getrusage's ru_maxrss). Linux starts a forked child's high-water
+    // mark at its parent's resident size, so compare two runs started by the same test.
+    long peak_resident_kib = 0;
 };
 
 class process {
