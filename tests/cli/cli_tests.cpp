@@ -2,6 +2,7 @@
 #include "command.hpp"
 #include "raw_http_client.hpp"
 #include "temporary_directory.hpp"
+#include "test_certificate.hpp"
 
 #include <netflix_charges/limits.hpp>
 #include <netflix_charges/service.hpp>
@@ -11,7 +12,6 @@
 
 #include <atomic>
 #include <filesystem>
-#include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <thread>
@@ -326,9 +326,7 @@ TEST_CASE("serve --tls-cert --tls-key serves HTTPS, reloads its certificate on S
     test_support::temporary_directory folder;
     const auto cert = folder.file("cert.pem");
     const auto key = folder.file("key.pem");
-    REQUIRE(std::system(("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
-                         "-subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert +
-                         " 2>/dev/null").c_str()) == 0);
+    test_support::make_certificate(cert, key);
     CHECK(run({cli, "serve", "--tls-cert", cert}).exit_code != 0);  // one without the other: a usage error
 
     test_support::process server{{cli, "serve", "--db", folder.file("tls.db"), "--listen", "127.0.0.1:0", "--tls-cert",

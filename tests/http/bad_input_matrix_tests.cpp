@@ -1,13 +1,16 @@
 // The bad-input matrix: every route, fed what a broken or hostile client sends, over a real
 // socket to a server on a real SQLite file. For each case: the exact HTTP status (in strict and
 // in compatible mode), a well-formed envelope with the expected status code, and the database
-// unchanged, compared as a dump of every table before and after.
+// unchanged, compared as a dump of every table before and after. And the same matrix on the
+// server's TLS port: TLS changes how the bytes travel, never how the request is read.
 #include "http_fixture.hpp"
 
 #include "raw_http_client.hpp"
 #include "replace_all.hpp"
 #include "running_server.hpp"
 #include "temporary_directory.hpp"
+#include "test_certificate.hpp"
+#include "tls_raw_client.hpp"
 
 #include <netflix_charges/sqlite_store.hpp>
 
@@ -324,18 +327,19 @@ struct matrix_fixture {
         return head + body;
     }
 
-    void run(http::error_mode mode)
+    template <typename Connection = raw_connection>
+    void run(http::error_mode mode, const http::server_options& server_options = {})
     {
         http::handler_options options;
         options.errors = mode;
         http::handler api{service, auth, options};
-        running_server server{api, {}};
+        running_server server{api, server_options};
         const auto cases = matrix();
         REQUIRE(cases.size() >= 80);
         const std::string before = dump(path);
         for (const auto& c : cases) {
             INFO(c.name);
-            raw_connection connection{server.port()};
+            Connection connection{server.port()};
             connection.send(with_tokens(c.request));
             const auto r = connection.read_response();
             REQUIRE(r);
@@ -368,4 +372,14 @@ TEST_CASE("the bad-input matrix, compatible mode: exact status, an envelope, the
 {
     matrix_fixture f;
     f.run(http::error_mode::compatible);
+}
+
+TEST_CASE("the bad-input matrix over TLS: the same answers, the database unchanged", "[http][bad input][tls]")
+{
+    matrix_fixture f;
+    http::server_options tls;
+    tls.tls_certificate_file = f.folder.file("cert.pem");
+    tls.tls_private_key_file = f.folder.file("key.pem");
+    test_support::make_certificate(tls.tls_certificate_file, tls.tls_private_key_file);
+    f.run<test_support::tls_raw_connection>(http::error_mode::strict, tls);
 }

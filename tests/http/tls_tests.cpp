@@ -8,11 +8,11 @@
 #include "running_server.hpp"
 
 #include "command.hpp"
+#include "test_certificate.hpp"
 #include "temporary_directory.hpp"
 
 #include <netflix_charges/http/server.hpp>
 
-#include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <thread>
@@ -21,13 +21,7 @@ using namespace http_tests;
 
 namespace {
 
-// A self-signed certificate for 127.0.0.1, with `name` as its subject's common name.
-void make_certificate(const std::string& cert, const std::string& key, const std::string& name)
-{
-    const auto command = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=" +
-                         name + " -addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " 2>/dev/null";
-    REQUIRE(std::system(command.c_str()) == 0);
-}
+using test_support::make_certificate;
 
 struct tls_server {
     test_support::temporary_directory folder;

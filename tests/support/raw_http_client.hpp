@@ -1,7 +1,8 @@
 #pragma once
 
 // A deliberately simple HTTP/1.1 client on a raw socket, for server tests that need to send
-// half a request, pipeline several, or watch a connection close.
+// half a request, pipeline several, or watch a connection close. tls_raw_client.hpp runs the
+// same over TLS.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -9,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <stdexcept>
@@ -42,7 +44,7 @@ public:
         if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
             throw std::runtime_error("connect failed");
     }
-    ~raw_connection() { ::close(fd_); }
+    virtual ~raw_connection() { ::close(fd_); }
     raw_connection(const raw_connection&) = delete;
     raw_connection& operator=(const raw_connection&) = delete;
 
@@ -50,7 +52,7 @@ public:
     {
         std::size_t done = 0;
         while (done < bytes.size()) {
-            const auto n = ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+            const auto n = write_some(bytes.data() + done, bytes.size() - done);
             if (n <= 0) throw std::runtime_error("send failed");
             done += static_cast<std::size_t>(n);
         }
@@ -77,16 +79,27 @@ public:
         return eof_;
     }
 
+protected:
+    int socket() const { return fd_; }
+
+    // The transport: bytes as they go on the socket here, through TLS in tls_raw_connection.
+    // read_some: the bytes read, 0 at the end of the stream, -1 when nothing came this time.
+    virtual long write_some(const char* data, std::size_t size) { return ::send(fd_, data, size, MSG_NOSIGNAL); }
+    virtual long read_some(char* data, std::size_t size) { return std::max(::recv(fd_, data, size, 0), 0L); }
+    // Bytes read from the socket but not yet returned by read_some (TLS decrypts whole records).
+    virtual bool has_buffered() const { return false; }
+
 private:
     bool fill(std::chrono::steady_clock::time_point deadline)
     {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0 || eof_) return false;
         pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+        if (!has_buffered() && ::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
         char chunk[16384];
-        const auto n = ::recv(fd_, chunk, sizeof chunk, 0);
-        if (n <= 0) {
+        const auto n = read_some(chunk, sizeof chunk);
+        if (n < 0) return true;
+        if (n == 0) {
             eof_ = true;
             return false;
         }
