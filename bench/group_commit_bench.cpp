@@ -99,7 +99,7 @@ int main(int argc, char** argv)
     prepare(prepared, charges);
     std::printf("database: %zu charges; %zu batches of 50 per thread\n", charges, batches);
 
-    sqlite_tests::faulty_vfs vfs;  // passes everything through until told to slow syncs down
+    sqlite_tests::faulty_vfs vfs{false};  // passes everything through until told to slow syncs down
     for (const bool slow_disk : {false, true}) {
         const std::string disk = slow_disk ? "_sync" + std::to_string(sync_delay_ms) + "ms" : "";
         for (const auto threads : thread_counts) {

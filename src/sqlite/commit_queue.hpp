@@ -2,8 +2,11 @@
 
 // Group commit: the writes that arrive while a transaction is being written and committed go
 // into the next transaction together, each in a savepoint of its own, so that one COMMIT (one
-// fsync) makes all of them durable. No write waits for company: one that finds no transaction
-// under way starts one at once. Internal to the SQLite library.
+// fsync) makes all of them durable; and writes that arrive while that next transaction runs
+// its writes join it too, so a group holds every writer that is waiting, not only those that
+// came during the last commit. No write waits for company: one that finds no transaction
+// under way starts one at once, and a transaction commits as soon as no write is waiting to
+// join it. Internal to the SQLite library.
 //
 // The rule: a write returns only once the transaction holding it has committed, and throws
 // when it is not in a committed transaction (what it threw itself, having been rolled back to
@@ -43,7 +46,9 @@ public:
         changed_.wait(lock, [&] { return me.done || !committing_; });
         if (!me.done) {
             committing_ = true;
-            const auto group = take_group(me);
+            queue_.erase(std::find(queue_.begin(), queue_.end(), &me));
+            std::vector<queued*> group{&me};  // the writer that leads is always in its group
+            if (merge_) take_waiting(group);
             lock.unlock();
             commit(group, in_transaction);
             lock.lock();
@@ -61,36 +66,43 @@ private:
         bool done = false;
     };
 
-    // Everything waiting, or only `me` when not merging. Under the mutex.
-    std::vector<queued*> take_group(queued& me)
+    // A group's bound, so that a write waits for at most this many others before its commit.
+    static constexpr std::size_t max_group = 64;
+
+    // Moves the waiting writes into `group`, up to its bound. Under the mutex.
+    void take_waiting(std::vector<queued*>& group)
     {
-        std::vector<queued*> group;
-        if (!merge_) {
-            queue_.erase(std::find(queue_.begin(), queue_.end(), &me));
-            group.push_back(&me);
-            return group;
+        while (!queue_.empty() && group.size() < max_group) {
+            group.push_back(queue_.front());
+            queue_.pop_front();
         }
-        group.assign(queue_.begin(), queue_.end());
-        queue_.clear();
-        return group;
     }
 
-    // A lone write runs as the transaction itself; in a group each has a savepoint, and a write
-    // that throws anything but SQLite's own fault is rolled back to it alone.
+    // The group's writes in one transaction, taking in those that arrive meanwhile. A first
+    // write that is alone when it runs is the transaction itself (its failure fails only it);
+    // every other has a savepoint, and one that throws anything but SQLite's own fault is rolled
+    // back to it alone.
     template <typename InTransaction>
-    static void commit(const std::vector<queued*>& group, InTransaction in_transaction)
+    void commit(std::vector<queued*>& group, InTransaction in_transaction)
     {
         try {
             in_transaction([&](connection& conn) {
-                if (group.size() == 1) return (*group.front()->work)(conn);
-                for (auto* member : group) {
+                const bool first_alone = group.size() == 1;
+                if (first_alone) (*group.front()->work)(conn);
+                for (std::size_t i = first_alone ? 1 : 0;; ++i) {
+                    if (i == group.size()) {
+                        if (!merge_) return;
+                        std::lock_guard lock{mutex_};
+                        take_waiting(group);
+                        if (i == group.size()) return;
+                    }
                     conn.database().exec("SAVEPOINT write");
                     try {
-                        (*member->work)(conn);
+                        (*group[i]->work)(conn);
                     } catch (const SQLite::Exception&) {
                         throw;  // the transaction is at fault: every write of the group fails
                     } catch (...) {
-                        member->failure = std::current_exception();
+                        group[i]->failure = std::current_exception();
                         conn.database().exec("ROLLBACK TO write");
                     }
                     conn.database().exec("RELEASE write");

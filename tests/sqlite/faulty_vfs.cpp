@@ -42,6 +42,7 @@ struct state {
     bool power_off = false;
     bool fired = false;
     std::chrono::microseconds sync_delay{0};
+    bool tracks_writes = true;
     std::map<std::string, unsynced> files;  // by path
 };
 
@@ -106,7 +107,7 @@ shim_file& shim(sqlite3_file* f) { return *reinterpret_cast<shim_file*>(f); }
 // Before a write or truncation of [from, to): keeps the bytes it replaces, for a power cut.
 int remember_replaced(shim_file& f, sqlite3_int64 from, sqlite3_int64 to)
 {
-    if (f.path == nullptr) return SQLITE_OK;
+    if (f.path == nullptr || !shared().tracks_writes) return SQLITE_OK;
     sqlite3_int64 size = 0;
     if (const int rc = f.real()->pMethods->xFileSize(f.real(), &size); rc != SQLITE_OK) return rc;
     auto& s = shared();
@@ -309,8 +310,9 @@ sqlite3_vfs shim_vfs{};
 
 }  // namespace
 
-faulty_vfs::faulty_vfs()
+faulty_vfs::faulty_vfs(bool can_cut_power)
 {
+    shared().tracks_writes = can_cut_power;  // before any file is opened through it
     sqlite3_initialize();
     sqlite3_vfs* real = sqlite3_vfs_find(nullptr);
     if (real == nullptr || real->iVersion < 2) throw std::runtime_error("faulty_vfs: no default VFS to wrap");
@@ -378,6 +380,7 @@ void faulty_vfs::cut_power_after(std::size_t nth)
 {
     auto& s = shared();
     std::lock_guard lock{s.mutex};
+    if (!s.tracks_writes) throw std::logic_error("faulty_vfs: made without power cuts");
     s.writes_before_cut = nth;
 }
 
