@@ -3,6 +3,7 @@
 #include <netflix_charges/errors.hpp>
 #include <netflix_charges/limits.hpp>
 
+#include <algorithm>
 #include <string_view>
 
 namespace netflix_charges::sqlite_detail {
@@ -168,6 +169,14 @@ void for_each_in_chunks(SQLite::Statement& statement, std::int64_t first, const 
     }
 }
 
+// Calls `each(begin, count)` for the chunks of at most multi_row_insert::max_rows of `size` rows.
+template <typename Each>
+void for_each_chunk(std::size_t size, Each each)
+{
+    for (std::size_t begin = 0; begin < size; begin += multi_row_insert::max_rows)
+        each(begin, std::min(multi_row_insert::max_rows, size - begin));
+}
+
 }  // namespace
 
 std::string list_unacknowledged_sql()
@@ -211,8 +220,8 @@ connection::connection(const std::string& path, const sqlite_options& options)
                           "set_as_bad_request_on = ?4, set_as_rejected_request_on = ?5, decision = ?6, decided_on = ?7, "
                           "decision_reference = ?8 WHERE id = ?9"),
       update_acknowledgement_(db_, "UPDATE charges SET acknowledged_on = ?1, acknowledgement_reference = ?2 WHERE id = ?3"),
-      insert_reference_(db_, "INSERT INTO reference_numbers (operator_id, reference_number, charge_id) "
-                             "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING"),
+      insert_references_(db_, "INSERT INTO reference_numbers (operator_id, reference_number, charge_id)", 3,
+                         "ON CONFLICT DO NOTHING"),
       charge_by_number_(db_, select_charges("FROM charges c WHERE c.operator_id = ?1 AND c.number = ?2")),
       charge_by_reference_(db_, select_charges("FROM reference_numbers r JOIN charges c ON c.id = r.charge_id "
                                                "WHERE r.operator_id = ?1 AND r.reference_number = ?2")),
@@ -223,7 +232,7 @@ connection::connection(const std::string& path, const sqlite_options& options)
                         "backlog_not_processed = backlog_not_processed + ?3, backlog_processed = backlog_processed + ?4 "
                         "WHERE id = ?1 RETURNING last_journal_sequence"),
       append_journal_(db_, "INSERT INTO journal (operator_id, sequence, at, kind, number, charge_status, "
-                           "reference_number, actor_user, actor_unit) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+                           "reference_number, actor_user, actor_unit)", 9),
       journal_(db_, "SELECT sequence, at, kind, number, charge_status, reference_number, actor_user, actor_unit FROM journal "
                     "WHERE operator_id = ?1 AND sequence > ?2 ORDER BY sequence LIMIT ?3"),
       received_(db_, select_charges("FROM charges c WHERE c.operator_id = ?1 AND c.received_on >= ?2 "
@@ -310,13 +319,19 @@ void connection::update_charge(std::int64_t charge_row, const charge_update& upd
     }
 }
 
-void connection::insert_reference(std::int64_t operator_row, const std::string& reference, std::int64_t charge_row)
+void connection::insert_references(std::int64_t operator_row,
+                                   const std::vector<std::pair<std::string, std::int64_t>>& rows)
 {
-    statement_use use{insert_reference_};
-    use->bind(1, operator_row);
-    use->bindNoCopy(2, reference);
-    use->bind(3, charge_row);
-    use->exec();
+    for_each_chunk(rows.size(), [&](std::size_t begin, std::size_t count) {
+        statement_use use{insert_references_.for_rows(count)};
+        for (std::size_t r = 0; r < count; ++r) {
+            const int p = static_cast<int>(r) * insert_references_.columns();
+            use->bind(p + 1, operator_row);
+            use->bindNoCopy(p + 2, rows[begin + r].first);
+            use->bind(p + 3, rows[begin + r].second);
+        }
+        use->exec();
+    });
 }
 
 std::optional<charge> connection::charge_by_number(std::int64_t operator_row, const std::string& number)
@@ -375,20 +390,24 @@ void connection::record_write(std::int64_t operator_row, const std::vector<journ
         if (!use->executeStep()) throw error{errc::internal_error, "", "a write of an unknown operator row"};
         last = use->getColumn(0).getInt64();
     }
-    std::int64_t sequence = last - static_cast<std::int64_t>(entries.size());
-    for (const auto& entry : entries) {
-        statement_use use{append_journal_};
-        use->bind(1, operator_row);
-        use->bind(2, ++sequence);
-        use->bind(3, static_cast<std::int64_t>(entry.at.time_since_epoch().count()));
-        use->bind(4, static_cast<int>(entry.kind));
-        use->bindNoCopy(5, entry.number);
-        use->bind(6, static_cast<int>(entry.status));
-        bind_optional(*use, 7, entry.reference_number);
-        bind_optional(*use, 8, entry.user);
-        use->bindNoCopy(9, entry.unit);
+    const std::int64_t first = last - static_cast<std::int64_t>(entries.size()) + 1;
+    for_each_chunk(entries.size(), [&](std::size_t begin, std::size_t count) {
+        statement_use use{append_journal_.for_rows(count)};
+        for (std::size_t r = 0; r < count; ++r) {
+            const auto& entry = entries[begin + r];
+            const int p = static_cast<int>(r) * append_journal_.columns();
+            use->bind(p + 1, operator_row);
+            use->bind(p + 2, first + static_cast<std::int64_t>(begin + r));
+            use->bind(p + 3, static_cast<std::int64_t>(entry.at.time_since_epoch().count()));
+            use->bind(p + 4, static_cast<int>(entry.kind));
+            use->bindNoCopy(p + 5, entry.number);
+            use->bind(p + 6, static_cast<int>(entry.status));
+            bind_optional(*use, p + 7, entry.reference_number);
+            bind_optional(*use, p + 8, entry.user);
+            use->bindNoCopy(p + 9, entry.unit);
+        }
         use->exec();
-    }
+    });
 }
 
 std::vector<operator_backlog> connection::backlogs()

@@ -10,6 +10,7 @@
 
 #include "../backlog_change.hpp"
 #include "../stamped_cache.hpp"
+#include "multi_row_insert.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -42,7 +43,8 @@ public:
     std::int64_t insert_charge(std::int64_t operator_row, const charge& c);
     // Writes the columns `update` changed, from the charge as it is `after` it.
     void update_charge(std::int64_t charge_row, const charge_update& update, const charge& after);
-    void insert_reference(std::int64_t operator_row, const std::string& reference, std::int64_t charge_row);
+    // Gives each charge row its reference number; one already given is left as it is.
+    void insert_references(std::int64_t operator_row, const std::vector<std::pair<std::string, std::int64_t>>& rows);
 
     std::optional<charge> charge_by_number(std::int64_t operator_row, const std::string& number);
     std::optional<charge> charge_by_reference(std::int64_t operator_row, const std::string& reference);
@@ -71,14 +73,14 @@ private:
     SQLite::Statement insert_charge_;
     SQLite::Statement update_status_;
     SQLite::Statement update_acknowledgement_;
-    SQLite::Statement insert_reference_;
+    multi_row_insert insert_references_;
     SQLite::Statement charge_by_number_;
     SQLite::Statement charge_by_reference_;
     SQLite::Statement list_unacknowledged_;
     SQLite::Statement list_unacknowledged_after_;
     SQLite::Statement is_token_revoked_;
     SQLite::Statement count_write_;
-    SQLite::Statement append_journal_;
+    multi_row_insert append_journal_;
     SQLite::Statement journal_;
     SQLite::Statement received_;
     SQLite::Statement backlogs_;

@@ -69,11 +69,12 @@ void write_part(connection& conn, RowOfOperator& row_of_operator, const batch_ke
 
     operator_row = row_of_operator(true);
     detail::backlog_change backlog;
+    std::vector<std::pair<std::string, std::int64_t>> references;  // (reference number, charge row)
     for (const auto& c : writes.inserts) {
         if (index.count(c.number) != 0) throw error{errc::internal_error, "", "insert of an existing charge: " + c.number};
         backlog.entering(c);
         const auto row = conn.insert_charge(*operator_row, c);
-        for (const auto& reference : references_of(c)) conn.insert_reference(*operator_row, reference, row);
+        for (auto& reference : references_of(c)) references.emplace_back(std::move(reference), row);
     }
     for (const auto& update : writes.updates) {
         const auto it = index.find(update.number);
@@ -84,9 +85,9 @@ void write_part(connection& conn, RowOfOperator& row_of_operator, const batch_ke
         apply_update(changed, update);
         backlog.entering(changed);
         conn.update_charge(row_ids[it->second], update, changed);
-        for (const auto& reference : references_of(update))
-            conn.insert_reference(*operator_row, reference, row_ids[it->second]);
+        for (auto& reference : references_of(update)) references.emplace_back(std::move(reference), row_ids[it->second]);
     }
+    conn.insert_references(*operator_row, references);
     conn.record_write(*operator_row, writes.journal, backlog);
 }
 

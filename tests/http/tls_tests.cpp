@@ -1,8 +1,9 @@
 // The server over TLS (server_options::tls_*), with a certificate made here by openssl, called
-// as billing systems do: curl and Python's ssl module. Refused: TLS 1.1, plain HTTP on the TLS
-// port; cut: a handshake that stalls, at the read timeout; reloaded: the certificate, for new
-// connections, while one already open goes on. OpenSSL 3's default security level refuses TLS 1.1 too, so that check cannot
-// tell the server's own minimum from the library's; it shows what a client meets.
+// as billing systems do: curl and Python's ssl module. Refused: TLS 1.0 and 1.1, plain HTTP on
+// the TLS port; cut: a handshake that stalls, at the read timeout; reloaded: the certificate,
+// for new connections, while one already open goes on. OpenSSL 3's default security level
+// refuses TLS 1.0 and 1.1 too, so that check cannot tell the server's own minimum from the
+// library's; it shows what a client meets.
 #include "http_fixture.hpp"
 #include "raw_http_client.hpp"
 #include "running_server.hpp"
@@ -79,13 +80,16 @@ TEST_CASE("over TLS, curl and Python's ssl module call the API", "[http][tls]")
     CHECK(python.out.find(R"("code":"OK")") != std::string::npos);
 }
 
-TEST_CASE("over TLS, TLS 1.1 and plain HTTP are refused and a stalled handshake is cut", "[http][tls]")
+TEST_CASE("over TLS, TLS 1.0 and 1.1 and plain HTTP are refused and a stalled handshake is cut", "[http][tls]")
 {
     tls_server s;
-    const auto old = s.python("/healthz", "ctx.set_ciphers('DEFAULT:@SECLEVEL=0')\n"
-                                          "ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1_1\n");
-    CHECK(old.exit_code == 1);
-    CHECK(old.out.find("error:") != std::string::npos);
+    for (const std::string version : {"TLSv1", "TLSv1_1"}) {
+        INFO(version);
+        const auto old = s.python("/healthz", "ctx.set_ciphers('DEFAULT:@SECLEVEL=0')\n"
+                                              "ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion." + version + "\n");
+        CHECK(old.exit_code == 1);
+        CHECK(old.out.find("error:") != std::string::npos);
+    }
 
     test_support::raw_connection plain{s.server->port()};
     plain.send(test_support::get_request("/healthz"));
