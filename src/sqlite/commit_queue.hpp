@@ -45,9 +45,11 @@ public:
         queue_.push_back(&me);
         changed_.wait(lock, [&] { return me.done || !committing_; });
         if (!me.done) {
+            std::vector<queued*> group;
+            group.reserve(max_group);  // before anything changes: what follows cannot throw
             committing_ = true;
             queue_.erase(std::find(queue_.begin(), queue_.end(), &me));
-            std::vector<queued*> group{&me};  // the writer that leads is always in its group
+            group.push_back(&me);  // the writer that leads is always in its group
             if (merge_) take_waiting(group);
             lock.unlock();
             commit(group, in_transaction);

@@ -47,10 +47,12 @@ has '^ Depends: .*libsqlitecpp-dev' "$(dpkg-deb -I "$dev")" "the -dev package's 
 echo "packages built and checked: $(basename "$server"), $(basename "$dev")"
 
 [ "$(id -u)" = 0 ] || { echo "SKIP: installing the package needs root (the packages themselves were checked)"; exit 77; }
-if dpkg-query -W -f='${Status}' netflix-charges 2>/dev/null | grep -q installed; then
-    echo "SKIP: netflix-charges is installed on this machine; the test leaves it alone"
-    exit 77
-fi
+for package in netflix-charges netflix-charges-dev; do
+    if dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q installed; then
+        echo "SKIP: $package is installed on this machine; the test leaves it alone"
+        exit 77
+    fi
+done
 had_user=no; getent passwd netflix-charges >/dev/null && had_user=yes
 had_state=no; [ -e /var/lib/netflix-charges ] && had_state=yes
 server_pid=
@@ -61,6 +63,7 @@ cleanup() {
     [ "$had_user" = no ] && { userdel netflix-charges 2>/dev/null || true; groupdel netflix-charges 2>/dev/null || true; }
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM  # killed (a CTest timeout, Ctrl-C): still cleaned up
 
 dpkg -i "$server" >"$out.install.log" 2>&1 || { cat "$out.install.log"; fail "dpkg -i failed"; }
 getent passwd netflix-charges >/dev/null || fail "no system user netflix-charges"

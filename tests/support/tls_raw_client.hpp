@@ -9,6 +9,9 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <sys/time.h>
+
+#include <csignal>
 #include <memory>
 
 namespace test_support {
@@ -17,6 +20,11 @@ class tls_raw_connection : public raw_connection {
 public:
     explicit tls_raw_connection(unsigned short port) : raw_connection(port)
     {
+        // OpenSSL writes to the socket without MSG_NOSIGNAL: a server that closes while a long
+        // request is still being sent must fail the write, not kill the test process.
+        std::signal(SIGPIPE, SIG_IGN);
+        const timeval handshake_limit{10, 0};  // a stalled handshake fails instead of hanging
+        ::setsockopt(socket(), SOL_SOCKET, SO_RCVTIMEO, &handshake_limit, sizeof handshake_limit);
         if (!context_ || !session_ || SSL_set_fd(session_.get(), socket()) != 1)
             throw std::runtime_error("cannot make a TLS session");
         // Without auto retry, a read that only meets a TLS 1.3 session ticket returns instead of
