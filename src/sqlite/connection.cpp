@@ -153,28 +153,26 @@ const char* synchronous_pragma(sqlite_synchronous level)
     return "PRAGMA synchronous = FULL";
 }
 
+// Calls `each(begin, count)` for the consecutive chunks of at most `chunk` of `size` items.
+template <typename Each>
+void for_each_chunk(std::size_t size, std::size_t chunk, Each each)
+{
+    for (std::size_t begin = 0; begin < size; begin += chunk) each(begin, std::min(chunk, size - begin));
+}
+
 // Runs a statement that binds ?1 and then the IN list ?2.. in chunks of its size, calling
 // `on_row` for every row.
 template <typename OnRow>
 void for_each_in_chunks(SQLite::Statement& statement, std::int64_t first, const std::vector<std::string>& keys,
                         OnRow on_row)
 {
-    for (std::size_t begin = 0; begin < keys.size(); begin += limits::max_batch_items) {
+    for_each_chunk(keys.size(), limits::max_batch_items, [&](std::size_t begin, std::size_t count) {
         statement_use use{statement};
         use->clearBindings();
         use->bind(1, first);
-        for (std::size_t i = begin; i < keys.size() && i < begin + limits::max_batch_items; ++i)
-            use->bindNoCopy(static_cast<int>(i - begin + 2), keys[i]);
+        for (std::size_t i = 0; i < count; ++i) use->bindNoCopy(static_cast<int>(i + 2), keys[begin + i]);
         while (use->executeStep()) on_row(*use);
-    }
-}
-
-// Calls `each(begin, count)` for the chunks of at most multi_row_insert::max_rows of `size` rows.
-template <typename Each>
-void for_each_chunk(std::size_t size, Each each)
-{
-    for (std::size_t begin = 0; begin < size; begin += multi_row_insert::max_rows)
-        each(begin, std::min(multi_row_insert::max_rows, size - begin));
+    });
 }
 
 }  // namespace
@@ -322,7 +320,7 @@ void connection::update_charge(std::int64_t charge_row, const charge_update& upd
 void connection::insert_references(std::int64_t operator_row,
                                    const std::vector<std::pair<std::string, std::int64_t>>& rows)
 {
-    for_each_chunk(rows.size(), [&](std::size_t begin, std::size_t count) {
+    for_each_chunk(rows.size(), multi_row_insert::max_rows, [&](std::size_t begin, std::size_t count) {
         statement_use use{insert_references_.for_rows(count)};
         for (std::size_t r = 0; r < count; ++r) {
             const int p = static_cast<int>(r) * insert_references_.columns();
@@ -391,7 +389,7 @@ void connection::record_write(std::int64_t operator_row, const std::vector<journ
         last = use->getColumn(0).getInt64();
     }
     const std::int64_t first = last - static_cast<std::int64_t>(entries.size()) + 1;
-    for_each_chunk(entries.size(), [&](std::size_t begin, std::size_t count) {
+    for_each_chunk(entries.size(), multi_row_insert::max_rows, [&](std::size_t begin, std::size_t count) {
         statement_use use{append_journal_.for_rows(count)};
         for (std::size_t r = 0; r < count; ++r) {
             const auto& entry = entries[begin + r];
