@@ -10,7 +10,7 @@
 
 #include "../backlog_change.hpp"
 #include "../stamped_cache.hpp"
-#include "multi_row_insert.hpp"
+#include "multi_row_statement.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -29,6 +29,14 @@ struct stored_charge {
     charge value;
 };
 
+// A charge of a write's snapshot as the write leaves it, and which of its columns it changed.
+struct changed_charge {
+    std::int64_t row = 0;
+    const charge* after = nullptr;
+    bool status = false;           // the status, its dates and the decision
+    bool acknowledgement = false;  // acknowledged_on and its reference
+};
+
 class connection {
 public:
     connection(const std::string& path, const sqlite_options& options);
@@ -41,8 +49,9 @@ public:
     std::vector<stored_charge> charges_by_numbers(std::int64_t operator_row, const std::vector<std::string>& numbers);
     std::vector<reference_owner> owners_of(std::int64_t operator_row, const std::vector<std::string>& references);
     std::int64_t insert_charge(std::int64_t operator_row, const charge& c);
-    // Writes the columns `update` changed, from the charge as it is `after` it.
-    void update_charge(std::int64_t charge_row, const charge_update& update, const charge& after);
+    // Writes the changed columns of each charge (a charge at most once), a statement for every
+    // 50 charges.
+    void update_charges(const std::vector<changed_charge>& changes);
     // Gives each charge row its reference number; one already given is left as it is.
     void insert_references(std::int64_t operator_row, const std::vector<std::pair<std::string, std::int64_t>>& rows);
 
@@ -71,16 +80,16 @@ private:
     SQLite::Statement charges_by_numbers_;
     SQLite::Statement owners_of_;
     SQLite::Statement insert_charge_;
-    SQLite::Statement update_status_;
-    SQLite::Statement update_acknowledgement_;
-    multi_row_insert insert_references_;
+    multi_row_statement update_statuses_;
+    multi_row_statement update_acknowledgements_;
+    multi_row_statement insert_references_;
     SQLite::Statement charge_by_number_;
     SQLite::Statement charge_by_reference_;
     SQLite::Statement list_unacknowledged_;
     SQLite::Statement list_unacknowledged_after_;
     SQLite::Statement is_token_revoked_;
     SQLite::Statement count_write_;
-    multi_row_insert append_journal_;
+    multi_row_statement append_journal_;
     SQLite::Statement journal_;
     SQLite::Statement received_;
     SQLite::Statement backlogs_;

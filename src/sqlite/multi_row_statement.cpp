@@ -1,17 +1,17 @@
-#include "multi_row_insert.hpp"
+#include "multi_row_statement.hpp"
 
 #include <stdexcept>
 
 namespace netflix_charges::sqlite_detail {
 
-multi_row_insert::multi_row_insert(SQLite::Database& db, std::string head, int columns, std::string tail)
+multi_row_statement::multi_row_statement(SQLite::Database& db, std::string head, int columns, std::string tail)
     : db_(db), head_(std::move(head)), columns_(columns), tail_(std::move(tail)), by_rows_(max_rows)
 {
 }
 
-SQLite::Statement& multi_row_insert::for_rows(std::size_t rows)
+SQLite::Statement& multi_row_statement::for_rows(std::size_t rows)
 {
-    if (rows == 0 || rows > max_rows) throw std::logic_error("multi_row_insert: a row count out of range");
+    if (rows == 0 || rows > max_rows) throw std::logic_error("multi_row_statement: a row count out of range");
     auto& statement = by_rows_[rows - 1];
     if (!statement) {
         std::string sql = head_ + " VALUES ";
