@@ -341,16 +341,20 @@ std::optional<boost::urls::url_view> http_target(const std::string& text)
 
 }  // namespace
 
-bool handler::checks_a_password(const request& r) const
+handler::work handler::work_of(const request& r) const
 {
-    if (r.method != "POST") return false;
+    if (r.method != "POST") return work::quick;
     const auto target = http_target(r.target);
-    if (!target) return false;
+    if (!target) return work::quick;
     std::string storage;
     const std::string_view path = route_path(target->encoded_path(), storage);
-    for (std::size_t i = 0; i < std::size(impl::table); ++i)
-        if (impl::table[i].run == &impl::login) return impl_->full_paths[i] == path;
-    return false;
+    for (std::size_t i = 0; i < std::size(impl::table); ++i) {
+        const auto& route = impl::table[i];
+        if (route.method != std::string_view{"POST"} || impl_->full_paths[i] != path) continue;
+        if (route.run == &impl::login) return work::password_check;
+        if (route.item_set) return work::charge_write;  // the batch routes
+    }
+    return work::quick;
 }
 
 response handler::impl::answer(const request& r, std::string_view& route_label) const

@@ -45,14 +45,15 @@ std::size_t password_check_threads(const server_options& o)
 
 // What every connection shares: options, the handler, and the live sessions (for stop()).
 struct shared_state {
-    shared_state(const handler& h, server_options o, asio::thread_pool& checks)
-        : api(h), options(std::move(o)), password_checks(checks)
+    shared_state(const handler& h, server_options o, asio::thread_pool& checks, asio::thread_pool& charge_writes)
+        : api(h), options(std::move(o)), password_checks(checks), writes(charge_writes)
     {
     }
 
     const handler& api;
     server_options options;
-    asio::thread_pool& password_checks;  // the server's: it outlives every request
+    asio::thread_pool& password_checks;  // the server's, as `writes`: they outlive every request
+    asio::thread_pool& writes;
     std::atomic<std::size_t> password_checks_taken{0};  // running or waiting
     std::atomic<bool> stopping{false};
     std::atomic<std::size_t> connections{0};
@@ -249,26 +250,38 @@ private:
         auto request = detail::to_request(message);
         request.peer_address = peer_address_;
         const bool head = message.method() == bhttp::verb::head;
-        if (state_->api.checks_a_password(request)) return check_password(std::move(request), keep_alive, head);
+        switch (state_->api.work_of(request)) {
+        case handler::work::password_check: return check_password(std::move(request), keep_alive, head);
+        case handler::work::charge_write: return answer_on(state_->writes, std::move(request), keep_alive, head);
+        case handler::work::quick: break;
+        }
         write(state_->api(request), keep_alive, message.version(), head);
     }
 
-    // On the password-check threads, the answer written back on the connection's strand; or
-    // 503 at once when as many wait as may. No deadline runs meanwhile: the queue is bounded.
+    // On the password-check threads; or 503 at once when as many wait as may.
     void check_password(request r, bool keep_alive, bool head)
     {
-        const auto version = parser_->get().version();
         const auto& o = state_->options;
         if (state_->password_checks_taken.fetch_add(1) >= password_check_threads(o) + o.password_check_queue) {
             --state_->password_checks_taken;
             auto busy = handler::transport_error(503, "every password check is taken: try again in a moment");
             busy.headers.emplace_back("Retry-After", "1");
-            return write(std::move(busy), keep_alive, version, head);
+            return write(std::move(busy), keep_alive, parser_->get().version(), head);
         }
+        answer_on(state_->password_checks, std::move(r), keep_alive, head,
+                  [state = state_] { --state->password_checks_taken; });
+    }
+
+    // Answers `r` on `pool`'s threads, then `answered()` there, and writes the answer back on the
+    // connection's strand. No deadline runs meanwhile: what waits for a pool is bounded (the
+    // password checks by their queue, the writes by the connections).
+    void answer_on(asio::thread_pool& pool, request r, bool keep_alive, bool head, std::function<void()> answered = {})
+    {
+        const auto version = parser_->get().version();
         deadline_ = 0;
-        asio::post(state_->password_checks, [self = me(), r = std::move(r), keep_alive, version, head] {
+        asio::post(pool, [self = me(), r = std::move(r), keep_alive, version, head, answered = std::move(answered)] {
             auto answer = self->state_->api(r);
-            --self->state_->password_checks_taken;
+            if (answered) answered();
             asio::post(self->stream_.get_executor(), [self, answer = std::move(answer), keep_alive, version, head]() mutable {
                 self->write(std::move(answer), keep_alive, version, head);
             });
@@ -425,7 +438,8 @@ std::shared_ptr<asio::ssl::context> tls_context(const server_options& o)
 struct server::impl : std::enable_shared_from_this<server::impl> {
     asio::io_context io;
     tcp::acceptor acceptor;
-    asio::thread_pool password_checks;  // idle once run() has returned: every request was answered
+    asio::thread_pool password_checks;  // both idle once run() has returned: every request was answered
+    asio::thread_pool writes;
     std::shared_ptr<shared_state> state;
     std::mutex run_mutex;
     std::function<void()> on_stop;  // run_until_signal's: cancel the signal wait
@@ -435,8 +449,9 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
 
     impl(const handler& api, server_options options)
         : io(static_cast<int>(std::max<std::size_t>(1, options.threads))), acceptor(asio::make_strand(io)),
-          password_checks(password_check_threads(options)),
-          state(std::make_shared<shared_state>(api, std::move(options), password_checks)), sweeper(acceptor.get_executor())
+          password_checks(password_check_threads(options)), writes(std::max<std::size_t>(1, options.write_threads)),
+          state(std::make_shared<shared_state>(api, std::move(options), password_checks, writes)),
+          sweeper(acceptor.get_executor())
     {
         if (uses_tls()) tls = tls_context(state->options);
         const tcp::endpoint endpoint{asio::ip::make_address(state->options.address), state->options.port};

@@ -81,9 +81,13 @@ public:
 
     response operator()(const request& r) const;
 
-    // Whether answering `r` checks a password (a password login: one PBKDF2 hash, about 0.3 s
-    // of a core): the server runs those on threads of their own.
-    bool checks_a_password(const request& r) const;
+    // What answering a request takes, for a server to choose the threads it runs on.
+    enum class work {
+        quick,           // everything else: microseconds of a core
+        password_check,  // a password login: one PBKDF2 hash, about 0.3 s of a core
+        charge_write,    // acknowledge, accept, decline: a write that waits for its commit's fsync
+    };
+    work work_of(const request& r) const;
 
     // The answer for an error found before a route was reached (by the server: 400, 408, 413,
     // 431, 503), as the JSON envelope; `message` says what was wrong with this request (the

@@ -30,6 +30,12 @@ struct server_options {
     // at once. 0 threads: half the hardware threads, at least 1.
     std::size_t password_check_threads = 0;
     std::size_t password_check_queue = 32;
+    // Calls that change charges (acknowledge, accept, decline) run on threads of their own too:
+    // one that waits for its commit's fsync never holds a thread that serves everything else,
+    // and writes in flight together can share one commit (the SQLite store's group commit).
+    // This many can be in the store at once (0 counts as 1); more wait for a thread, at most one
+    // per connection, as a connection sends its next request only once answered.
+    std::size_t write_threads = 16;
     // TLS: a PEM certificate chain and its private key; both empty, plain HTTP. TLS 1.2 and 1.3
     // only, forward-secret AEAD ciphers; the handshake is under the read timeout.
     std::string tls_certificate_file;
