@@ -18,7 +18,6 @@
 
 #include <SQLiteCpp/Exception.h>
 
-#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -49,12 +48,13 @@ public:
         queued me{&w};
         std::unique_lock lock{mutex_};
         queue_.push_back(&me);
-        changed_.wait(lock, [&] { return me.done || !committing_; });
+        // The first write in the queue leads the next group: writes run in the order they came.
+        changed_.wait(lock, [&] { return me.done || (!committing_ && queue_.front() == &me); });
         if (!me.done) {
             std::vector<queued*> group;
             group.reserve(max_group);  // before anything changes: what follows cannot throw
             committing_ = true;
-            queue_.erase(std::find(queue_.begin(), queue_.end(), &me));
+            queue_.pop_front();
             group.push_back(&me);  // the writer that leads is always in its group
             take_waiting(group);
             lock.unlock();

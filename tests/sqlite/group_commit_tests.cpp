@@ -194,6 +194,28 @@ TEST_CASE("writes queued behind a transaction commit together with one sync; a r
     }
 }
 
+TEST_CASE("a group runs its writes in the order they queued", "[sqlite][group_commit]")
+{
+    counted_store counted{true};
+    auto& service = counted.service;
+    std::vector<outcome> outcomes(4);
+    std::vector<std::thread> writers;
+    {
+        held_write holder{counted.store};
+        for (int k = 0; k < 4; ++k) {
+            writers.push_back(run_into(outcomes[static_cast<std::size_t>(k)],
+                                       [&, k] { return service.acknowledge(as_caller(op), items(k * 10, 10)).failed.size(); }));
+            std::this_thread::sleep_for(std::chrono::milliseconds{30});  // queued before the next
+        }
+    }
+    for (auto& t : writers) t.join();
+    for (const auto& o : outcomes) CHECK(!o.error);
+    // The journal after the 200 charges issued: the batches' entries, batch by batch as they queued.
+    const auto entries = service.journal(op, 200, 1000);
+    REQUIRE(entries.size() == 40);
+    for (std::size_t i = 0; i < entries.size(); ++i) CHECK(entries[i].number == numbered(static_cast<int>(i)));
+}
+
 TEST_CASE("writes that arrive while a transaction runs its writes join it: one sync for all", "[sqlite][group_commit]")
 {
     for (const bool merge : {true, false}) {
@@ -224,8 +246,8 @@ TEST_CASE("writes that arrive while a transaction runs its writes join it: one s
 TEST_CASE("a group's first write refused by its rules is rolled back alone, the others applied",
           "[sqlite][group_commit]")
 {
-    // The refused write and a good one queue while a slow sync commits the write before them;
-    // they are then one group, led by whichever wakes first (mostly the first to queue).
+    // The refused write and a good one queue, in that order, while a slow sync commits the
+    // write before them; they are then one group, led by the first to queue: the refused one.
     faulty_vfs vfs;
     test_support::temporary_directory folder;
     sqlite_store store{folder.file("group.db")};
