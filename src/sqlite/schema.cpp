@@ -4,6 +4,7 @@
 
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
+#include <sqlite3.h>
 
 namespace netflix_charges::sqlite_detail {
 
@@ -124,7 +125,10 @@ int read_version(SQLite::Database& db, const std::string& path)
     try {
         return db.execAndGet("PRAGMA user_version").getInt();
     } catch (const SQLite::Exception& e) {
-        refuse(path, std::string{"not a readable SQLite database ("} + e.what() + ")");
+        // A disk that fails to read is not a file of another kind: the message says which it is.
+        const bool disk_fault = (e.getErrorCode() & 0xff) == SQLITE_IOERR;
+        refuse(path, std::string{disk_fault ? "the disk failed to read it (" : "not a readable SQLite database ("} +
+                         e.what() + ")");
     }
 }
 

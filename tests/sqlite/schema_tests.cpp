@@ -1,4 +1,5 @@
-// Opening databases: new, ours at an older version, newer, foreign, corrupt.
+// Opening databases: new, ours at an older version, newer, foreign, corrupt, unreadable.
+#include "faulty_vfs.hpp"
 #include "sqlite_fixture.hpp"
 
 #include "connection.hpp"
@@ -112,6 +113,22 @@ TEST_CASE("a file that is not SQLite is refused and left untouched", "[sqlite][s
     const auto path = folder.file("notes.db");
     write_bytes(path, std::string(8192, 'x') + "these are not the charges you are looking for");
     check_refused_untouched(path, "not a readable SQLite database");
+}
+
+TEST_CASE("a database the disk fails to read is refused as a disk fault, not as a foreign file", "[sqlite][schema][faults]")
+{
+    test_support::temporary_directory folder;
+    const auto path = folder.file("ours.db");
+    { sqlite_store store{path}; }
+    {
+        SQLite::Database db{path, SQLite::OPEN_READWRITE};
+        db.exec("PRAGMA journal_mode = DELETE");  // one file to compare
+    }
+    faulty_vfs vfs;
+    // The second read: the first, of the header as the file opens, fails as "disk I/O error".
+    vfs.fail(io_kind::read, 2, false);
+    check_refused_untouched(path, "the disk failed to read it (disk I/O error");
+    CHECK(vfs.fired());
 }
 
 TEST_CASE("another program's SQLite database is refused and left untouched", "[sqlite][schema]")
