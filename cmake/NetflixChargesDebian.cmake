@@ -37,7 +37,7 @@ set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 # What a consumer's find_package(netflix_charges) finds in turn (cmake/netflix_chargesConfig.cmake.in):
 # headers and libraries of the dependencies, which dpkg-shlibdeps cannot see in static libraries.
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
-    "libssl-dev, libboost1.81-dev, libboost-json1.81-dev, libboost-url1.81-dev, libsqlite3-dev, libsqlitecpp-dev, prometheus-cpp-dev, libpqxx-dev")
+    "libssl-dev, libfmt-dev, libboost1.81-dev, libboost-json1.81-dev, libboost-url1.81-dev, libsqlite3-dev, libsqlitecpp-dev, prometheus-cpp-dev, libpqxx-dev")
 set(CPACK_COMPONENT_DEV_DESCRIPTION "Netflix charges for CRM.COM billing systems: the C++ library
 netflix_charges: the charges service, its SQLite, PostgreSQL and in-memory stores, JWT
 authentication and the Boost.Beast HTTP adapter, as static libraries with headers and a CMake

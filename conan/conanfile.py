@@ -64,6 +64,7 @@ class NetflixChargesConan(ConanFile):
         # Headers of ours include none of these: they are the libraries' own dependencies.
         self.requires("openssl/[>=3 <4]")
         self.requires("boost/1.81.0")  # JSON (core, http), URL, Beast and Asio (http)
+        self.requires("fmt/9.1.0")  # messages and SQL text, in every component
         if self.options.with_sqlite:
             self.requires("sqlitecpp/3.3.0")
             self.requires("sqlite3/[>=3.40 <4]")
@@ -115,7 +116,7 @@ class NetflixChargesConan(ConanFile):
                 c.system_libs = ["pthread"]
             return c
 
-        component("core", "NETFLIX_CHARGES", ["openssl::crypto", "boost::json"])
+        component("core", "NETFLIX_CHARGES", ["openssl::crypto", "boost::json", "fmt::fmt"])
         if self.options.with_sqlite:
             component("sqlite", "NETFLIX_CHARGES_SQLITE", ["core", "sqlitecpp::sqlitecpp", "sqlite3::sqlite3"])
         if self.options.with_http:

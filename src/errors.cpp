@@ -1,5 +1,7 @@
 #include <netflix_charges/errors.hpp>
 
+#include <fmt/format.h>
+
 namespace netflix_charges {
 
 namespace {
@@ -103,7 +105,7 @@ std::string subject_words(const error_subject& s, std::string_view items)
 {
     if (!s.charge_number.empty()) return "charge " + s.charge_number;
     if (!s.item) return s.field == "items" ? std::string{items} : s.field;
-    std::string path = std::string{items} + "[" + std::to_string(*s.item) + "]";
+    std::string path = fmt::format("{}[{}]", items, *s.item);
     return s.field.empty() || s.field == "items" ? path : path + "." + s.field;
 }
 

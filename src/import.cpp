@@ -6,6 +6,8 @@
 
 #include <netflix_charges/limits.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <string>
 #include <unordered_map>
@@ -51,12 +53,12 @@ import_summary charges_service::import_in_parts(const operator_id& op, const imp
         if (!next(part)) {
             if (bad > 0)
                 throw error{errc::invalid_parameter, "",
-                            std::to_string(bad) + " of the import's charges are bad; nothing was imported"};
+                            fmt::format("{} of the import's charges are bad; nothing was imported", bad)};
             return std::nullopt;
         }
         if (part.size() > limits::max_import_part)
             throw error{errc::invalid_parameter, "",
-                        "a part of an import holds more than " + std::to_string(limits::max_import_part) + " charges"};
+                        fmt::format("a part of an import holds more than {} charges", limits::max_import_part)};
         refused.assign(part.size(), false);
         place.clear();
         batch_keys keys;

@@ -1,5 +1,7 @@
 #include <netflix_charges/sample_data.hpp>
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cstdint>
 #include <cstdio>
@@ -44,11 +46,11 @@ std::vector<new_charge> sample_charges(std::size_t first, std::size_t count, tim
         const plan& p = plans[r % plans.size()];
         new_charge c;
         c.number = sample_charge_number(i);
-        c.billing_system_customer_identifier = "CUST" + std::to_string(mix(r) % 100000);
+        c.billing_system_customer_identifier = fmt::format("CUST{}", mix(r) % 100000);
         c.amount = *decimal::parse(p.amount);
         c.currency = p.currency;
         if (r % 5 == 0) {  // some customers pay in their local currency
-            c.local_currency_amount = *decimal::parse(std::to_string(100 + r % 9000) + ".00");
+            c.local_currency_amount = *decimal::parse(fmt::format("{}.00", 100 + r % 9000));
             c.local_currency = "ALL";
         }
         c.paid_through_date = date{2026, static_cast<int>(1 + (r >> 8) % 12), 28};

@@ -6,6 +6,8 @@
 
 #include <netflix_charges/limits.hpp>
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <map>
 #include <utility>
@@ -171,7 +173,7 @@ std::vector<journal_entry> charges_service::journal(const operator_id& op, std::
     if (after < 0) throw error{errc::invalid_parameter, "after", "must be 0 or a sequence number"};
     if (limit < 1 || limit > limits::max_journal_entries)
         throw error{errc::invalid_parameter, "limit",
-                    "must be 1 to " + std::to_string(limits::max_journal_entries)};
+                    fmt::format("must be 1 to {}", limits::max_journal_entries)};
     return store_.journal(op, after, limit);
 }
 

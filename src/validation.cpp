@@ -3,6 +3,8 @@
 #include <netflix_charges/errors.hpp>
 #include <netflix_charges/limits.hpp>
 
+#include <fmt/format.h>
+
 namespace netflix_charges::validation {
 
 namespace {
@@ -60,7 +62,7 @@ void check_subject_text(const error_subject& subject, std::string_view value, st
 {
     if (value.empty()) throw error{errc::missing_parameter, subject};
     if (value.size() > max_length)
-        throw error{errc::invalid_parameter, subject, "is longer than " + std::to_string(max_length) + " bytes"};
+        throw error{errc::invalid_parameter, subject, fmt::format("is longer than {} bytes", max_length)};
     if (!is_clean_utf8(value))
         throw error{errc::invalid_parameter, subject, "is not valid UTF-8, or contains control characters"};
 }
@@ -94,8 +96,8 @@ void check_items(const std::vector<charge_item>& items)
     if (items.empty()) throw error{errc::missing_parameter, "items", "is empty: at least one item is required"};
     if (items.size() > limits::max_batch_items)
         throw error{errc::too_many_items, "items",
-                    "has " + std::to_string(items.size()) + " items: at most " +
-                        std::to_string(limits::max_batch_items) + " are allowed in one request"};
+                    fmt::format("has {} items: at most {} are allowed in one request", items.size(),
+                                limits::max_batch_items)};
     for (std::size_t i = 0; i < items.size(); ++i) {
         check_subject_text({"number", i, {}}, items[i].number, limits::max_number_length);
         check_subject_text({"billing_system_customer_identifier", i, {}}, items[i].billing_system_customer_identifier,
@@ -110,7 +112,7 @@ void check_list(const operator_id& op, const list_request& request)
     check_operator(op);
     if (request.number_of_results < 1 || request.number_of_results > limits::max_list_results)
         throw error{errc::invalid_parameter, "number_of_results",
-                    "must be between 1 and " + std::to_string(limits::max_list_results)};
+                    fmt::format("must be between 1 and {}", limits::max_list_results)};
 }
 
 }  // namespace netflix_charges::validation

@@ -8,6 +8,8 @@
 #include "password_hash.hpp"
 #include "verified_token_cache.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -160,7 +162,7 @@ jwt_authenticator::jwt_authenticator(credential_store& store, jwt_options option
         validation::check_text("signing key id", k.kid, limits::max_reference_length);
         if (k.secret.size() < min_secret_length)
             throw error{errc::invalid_parameter, "signing key",
-                        "needs a secret of at least " + std::to_string(min_secret_length) + " bytes"};
+                        fmt::format("needs a secret of at least {} bytes", min_secret_length)};
     }
     if (impl_->options.lifetime.count() <= 0) throw error{errc::invalid_parameter, "lifetime", "must be positive"};
     if (impl_->options.password_iterations < 1)
@@ -232,7 +234,7 @@ void jwt_authenticator::add_user(const operator_id& op, const std::string& usern
     if (!unit.empty()) validation::check_text("unit", unit, limits::max_customer_length);
     if (password.size() < min_password_length)
         throw error{errc::invalid_parameter, "password",
-                    "must be at least " + std::to_string(min_password_length) + " bytes long"};
+                    fmt::format("must be at least {} bytes long", min_password_length)};
     const user_record user{op, username, unit, password_hash::make(password, impl_->options.password_iterations)};
     if (!impl_->store.insert_user(user))
         throw error{errc::invalid_parameter, "username", "is taken: the operator already has a user " + username};

@@ -2,6 +2,8 @@
 
 #include "crypto.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <vector>
 
@@ -31,8 +33,7 @@ std::string make(std::string_view password, int iterations)
 {
     const auto salt = crypto::random_bytes(salt_length);
     const auto hash = crypto::pbkdf2_sha256(password, salt, iterations, hash_length);
-    return std::string{scheme} + "$" + std::to_string(iterations) + "$" + crypto::base64url_encode(salt) + "$" +
-           crypto::base64url_encode(hash);
+    return fmt::format("{}${}${}${}", scheme, iterations, crypto::base64url_encode(salt), crypto::base64url_encode(hash));
 }
 
 bool verify(std::string_view password, std::string_view stored)

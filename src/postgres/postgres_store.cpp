@@ -7,6 +7,8 @@
 
 #include <netflix_charges/calendar.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <limits>
 #include <unordered_map>
@@ -131,7 +133,7 @@ journal_entry read_journal_entry(const pqxx::row& row)
     const int kind = row[2].as<int>();
     const int status = row[4].as<int>();
     if (kind < 0 || kind > 4 || status < 0 || status > 4)
-        throw error{errc::storage_failure, "", "a stored value is not valid: journal entry " + std::to_string(e.sequence)};
+        throw error{errc::storage_failure, "", fmt::format("a stored value is not valid: journal entry {}", e.sequence)};
     e.kind = static_cast<journal_kind>(kind);
     e.number = row[3].as<std::string>();
     e.status = static_cast<charge_status>(status);

@@ -2,6 +2,8 @@
 
 #include <netflix_charges/errors.hpp>
 
+#include <fmt/format.h>
+
 #include <string>
 #include <vector>
 
@@ -120,14 +122,15 @@ int latest_schema_version() { return migrations().back().version; }
 void prepare_database(pqxx::connection& connection)
 {
     pqxx::work setup{connection};
-    setup.exec("SELECT pg_advisory_xact_lock(" + std::to_string(migration_lock) + ")");
+    setup.exec(fmt::format("SELECT pg_advisory_xact_lock({})", migration_lock));
     setup.exec0("CREATE TABLE IF NOT EXISTS netflix_charges_schema (version INTEGER NOT NULL)");
     const auto found = setup.exec("SELECT max(version) FROM netflix_charges_schema");
     const int current = found[0][0].is_null() ? 0 : found[0][0].as<int>();
     if (current > latest_schema_version())
         throw error{errc::storage_failure, "",
-                    "the database was written by a newer version of netflix_charges (schema " + std::to_string(current) +
-                        "; this build knows up to " + std::to_string(latest_schema_version()) + ")"};
+                    fmt::format("the database was written by a newer version of netflix_charges (schema {}; this "
+                                "build knows up to {})",
+                                current, latest_schema_version())};
     for (const auto& step : migrations()) {
         if (step.version <= current) continue;
         setup.exec0(step.sql);

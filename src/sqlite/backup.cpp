@@ -5,6 +5,7 @@
 #include <netflix_charges/errors.hpp>
 #include <netflix_charges/sqlite_store.hpp>
 
+#include <fmt/format.h>
 #include <SQLiteCpp/Backup.h>
 #include <SQLiteCpp/Database.h>
 #include <sqlite3.h>
@@ -39,8 +40,8 @@ sqlite_backup_summary sqlite_store::backup(const std::string& from, const std::s
         SQLite::Database source{from, SQLite::OPEN_READONLY, static_cast<int>(options.busy_timeout.count())};
         const int version = source.execAndGet("PRAGMA user_version").getInt();
         if (version < 1 || version > schema_version())
-            throw error{errc::storage_failure, "", from + ": not a netflix_charges database this build knows (schema " +
-                                                       std::to_string(version) + ")"};
+            throw error{errc::storage_failure, "",
+                        fmt::format("{}: not a netflix_charges database this build knows (schema {})", from, version)};
         SQLite::Database copy{to, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
         SQLite::Backup pages{copy, source};
         // All pages in one step: one read transaction on the source, so one consistent state.

@@ -3,6 +3,8 @@
 #include <netflix_charges/errors.hpp>
 #include <netflix_charges/limits.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <string_view>
 
@@ -22,7 +24,7 @@ constexpr int id_column = 18;
 std::string in_list(std::size_t count)
 {
     std::string text;
-    for (std::size_t i = 0; i < count; ++i) text += (i ? ", ?" : "?") + std::to_string(i + 2);
+    for (std::size_t i = 0; i < count; ++i) text += fmt::format("{}?{}", i ? ", " : "", i + 2);
     return text;
 }
 
@@ -200,7 +202,7 @@ SQLite::Database open_database(const std::string& path, const sqlite_options& op
     // journal) until the write is released: in memory, not in a temporary file once they pass
     // 64 KiB, as SQLite's default would (a batch of 50 touches about 20 pages).
     db.exec("PRAGMA temp_store = MEMORY");
-    if (options.max_page_count > 0) db.exec("PRAGMA max_page_count = " + std::to_string(options.max_page_count));
+    if (options.max_page_count > 0) db.exec(fmt::format("PRAGMA max_page_count = {}", options.max_page_count));
     return db;
 }
 
@@ -448,7 +450,7 @@ std::vector<journal_entry> connection::journal(std::int64_t operator_row, std::i
         e.at = timestamp{std::chrono::seconds{use->getColumn(1).getInt64()}};
         const int kind = use->getColumn(2).getInt();
         const int status = use->getColumn(4).getInt();
-        if (kind < 0 || kind > 4 || status < 0 || status > 4) corrupt("journal entry " + std::to_string(e.sequence));
+        if (kind < 0 || kind > 4 || status < 0 || status > 4) corrupt(fmt::format("journal entry {}", e.sequence));
         e.kind = static_cast<journal_kind>(kind);
         e.number = use->getColumn(3).getString();
         e.status = static_cast<charge_status>(status);

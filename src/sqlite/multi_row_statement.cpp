@@ -1,5 +1,7 @@
 #include "multi_row_statement.hpp"
 
+#include <fmt/format.h>
+
 #include <stdexcept>
 
 namespace netflix_charges::sqlite_detail {
@@ -18,7 +20,7 @@ SQLite::Statement& multi_row_statement::for_rows(std::size_t rows)
         int parameter = 0;
         for (std::size_t r = 0; r < rows; ++r) {
             sql += r ? ", (" : "(";
-            for (int c = 0; c < columns_; ++c) sql += (c ? ", ?" : "?") + std::to_string(++parameter);
+            for (int c = 0; c < columns_; ++c) sql += fmt::format("{}?{}", c ? ", " : "", ++parameter);
             sql += ")";
         }
         if (!tail_.empty()) sql += " " + tail_;

@@ -2,6 +2,7 @@
 
 #include <netflix_charges/errors.hpp>
 
+#include <fmt/format.h>
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 #include <sqlite3.h>
@@ -154,8 +155,8 @@ void prepare_database(SQLite::Database& db, const std::string& path, const std::
     const int latest = to_apply.empty() ? 0 : to_apply.back().version;
     const int found = read_version(db, path);
     if (found > latest)
-        refuse(path, "written by a newer version of netflix_charges (schema " + std::to_string(found) +
-                         "; this build knows up to " + std::to_string(latest) + ")");
+        refuse(path, fmt::format("written by a newer version of netflix_charges (schema {}; this build knows up to {})",
+                                 found, latest));
     if (count_objects(db, path) > 0 && found == 0) refuse(path, "an SQLite database not made by netflix_charges");
 
     db.exec("PRAGMA journal_mode = WAL");
@@ -166,7 +167,7 @@ void prepare_database(SQLite::Database& db, const std::string& path, const std::
             // Another process may have migrated meanwhile: decide inside the transaction.
             if (db.execAndGet("PRAGMA user_version").getInt() < step.version) {
                 db.exec(step.sql);
-                db.exec("PRAGMA user_version = " + std::to_string(step.version));
+                db.exec(fmt::format("PRAGMA user_version = {}", step.version));
             }
             db.exec("COMMIT");
         } catch (...) {

@@ -7,6 +7,7 @@
 #include "page_texts.hpp"
 #include "request_reading.hpp"
 
+#include <fmt/format.h>
 #include <boost/beast/core/string.hpp>
 #include <boost/url/parse.hpp>
 
@@ -299,7 +300,7 @@ response handler::transport_error(int status, std::string_view message)
     for (const auto& t : transport_errors)
         if (t.status == status)
             return json_response(status, envelope("{}", t.code, t.description, message.empty() ? t.message : message));
-    return json_response(status, envelope("{}", "HTTP_" + std::to_string(status), "The request could not be served",
+    return json_response(status, envelope("{}", fmt::format("HTTP_{}", status), "The request could not be served",
                                           message.empty() ? "The request could not be served" : message));
 }
 
@@ -403,10 +404,8 @@ response handler::operator()(const request& r) const
     impl_->counters.record_request(route_label, answer.status, elapsed);
     if (impl_->options.log) {
         const auto query = r.target.find('?');
-        char millis[32];
-        std::snprintf(millis, sizeof millis, "%.3f", elapsed.count() * 1000);
-        impl_->options.log(log_level::info, r.method + " " + r.target.substr(0, query) + " " +
-                                                std::to_string(answer.status) + " " + millis + " ms");
+        impl_->options.log(log_level::info, fmt::format("{} {} {} {:.3f} ms", r.method, r.target.substr(0, query),
+                                                        answer.status, elapsed.count() * 1000));
     }
     return answer;
 }

@@ -2,6 +2,7 @@
 
 #include "beast_request.hpp"
 
+#include <fmt/format.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/asio/io_context.hpp>
@@ -231,10 +232,10 @@ private:
         if (ec == asio::error::operation_aborted && timed_out_) return answer_and_close(handler::transport_error(408));
         if (ec == bhttp::error::body_limit)
             return answer_and_close(handler::transport_error(
-                413, "The request body is larger than " + std::to_string(state_->options.body_limit) + " bytes"));
+                413, fmt::format("The request body is larger than {} bytes", state_->options.body_limit)));
         if (ec == bhttp::error::header_limit)
             return answer_and_close(handler::transport_error(
-                431, "The request head is larger than " + std::to_string(state_->options.header_limit) + " bytes"));
+                431, fmt::format("The request head is larger than {} bytes", state_->options.header_limit)));
         if (ec.category() != bhttp::make_error_code(bhttp::error::bad_target).category() ||
             ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message)
             return close();
