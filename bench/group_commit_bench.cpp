@@ -17,7 +17,6 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>

@@ -49,8 +49,8 @@ public:
     std::vector<stored_charge> charges_by_numbers(std::int64_t operator_row, const std::vector<std::string>& numbers);
     std::vector<reference_owner> owners_of(std::int64_t operator_row, const std::vector<std::string>& references);
     std::int64_t insert_charge(std::int64_t operator_row, const charge& c);
-    // Writes the changed columns of each charge (a charge at most once), a statement for every
-    // 50 charges.
+    // Writes the changed columns of each charge (a charge at most once; one that changed
+    // nothing is left alone), a statement for every 50 charges.
     void update_charges(const std::vector<changed_charge>& changes);
     // Gives each charge row its reference number; one already given is left as it is.
     void insert_references(std::int64_t operator_row, const std::vector<std::pair<std::string, std::int64_t>>& rows);

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstdint>
-#include <limits>
 #include <map>
 #include <mutex>
 #include <string_view>
@@ -77,9 +76,8 @@ void write_part(connection& conn, RowOfOperator& row_of_operator, const batch_ke
         const auto row = conn.insert_charge(*operator_row, c);
         for (auto& reference : references_of(c)) references.emplace_back(std::move(reference), row);
     }
-    std::vector<sqlite_detail::changed_charge> changes;
-    constexpr auto unchanged = std::numeric_limits<std::size_t>::max();
-    std::vector<std::size_t> change_of(snapshot.charges.size(), unchanged);  // snapshot position -> its change
+    std::vector<sqlite_detail::changed_charge> changes;  // one per charge of the snapshot, in its order
+    for (std::size_t i = 0; i < snapshot.charges.size(); ++i) changes.push_back({row_ids[i], &snapshot.charges[i]});
     for (const auto& update : writes.updates) {
         const auto it = index.find(update.number);
         if (it == index.end())
@@ -88,13 +86,8 @@ void write_part(connection& conn, RowOfOperator& row_of_operator, const batch_ke
         backlog.leaving(changed);
         apply_update(changed, update);
         backlog.entering(changed);
-        auto& slot = change_of[it->second];
-        if (slot == unchanged) {
-            slot = changes.size();
-            changes.push_back({row_ids[it->second], &changed});
-        }
-        changes[slot].status |= update.status || update.decision;
-        changes[slot].acknowledgement |= update.acknowledged.has_value();
+        changes[it->second].status |= update.status || update.decision;
+        changes[it->second].acknowledgement |= update.acknowledged.has_value();
         for (auto& reference : references_of(update)) references.emplace_back(std::move(reference), row_ids[it->second]);
     }
     conn.update_charges(changes);
