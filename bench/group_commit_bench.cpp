@@ -4,11 +4,13 @@
 // sleeps in each xSync (tests/sqlite/faulty_vfs.hpp), not measured on one. Acknowledgements/s
 // on ÷ off, per thread count, is `ratio group_commit_<threads>_vs_off[_sync2ms]`.
 //
-// Each figure is the median of `--rounds` runs, off and on taking turns, each first in every
-// other round (this machine's runs vary by 15% from one to the next, and a run right after
-// another is slower).
+// Every run acknowledges the same `--batches` batches, shared among its threads, so that the
+// lone writer's figure is measured over as many commits as the others' (over a fifth of a
+// second it varied by 20% from one run to the next). Each figure is the median of `--rounds`
+// runs, off and on taking turns, each first in every other round (a run right after another is
+// slower). Beside each, the syncs a batch cost: how many batches a commit held.
 //
-//   group_commit_bench --batches 200 --rounds 3
+//   group_commit_bench --batches 3200 --rounds 3
 #include "faulty_vfs.hpp"
 
 #include <netflix_charges/netflix_charges.hpp>
@@ -59,9 +61,11 @@ void prepare(const std::string& path, std::size_t charges)
     }
 }
 
-// Batches per second with `threads` threads, each acknowledging its own `batches` batches of 50.
+// Batches per second with `threads` threads acknowledging `batches` batches of 50 between them,
+// each its own share of the charges.
 double acknowledge_rate(const std::string& path, bool group_commit, std::size_t threads, std::size_t batches)
 {
+    const std::size_t per_thread = batches / threads;
     nc::sqlite_options options;
     options.group_commit = group_commit;
     options.connections = threads + 1;
@@ -71,16 +75,16 @@ double acknowledge_rate(const std::string& path, bool group_commit, std::size_t 
     std::vector<std::thread> workers;
     for (std::size_t t = 0; t < threads; ++t)
         workers.emplace_back([&, t] {
-            for (std::size_t b = 0; b < batches; ++b) {
+            for (std::size_t b = 0; b < per_thread; ++b) {
                 std::vector<nc::charge_item> items;
-                const std::size_t first = (t * batches + b) * 50;
+                const std::size_t first = (t * per_thread + b) * 50;
                 for (std::size_t i = first; i < first + 50; ++i) items.push_back({number(i), "customer", "R" + number(i)});
                 if (!service.acknowledge(billing, items).failed.empty()) throw std::runtime_error("a batch failed");
             }
         });
     for (auto& w : workers) w.join();
     const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - started;
-    return static_cast<double>(threads * batches) / spent.count();
+    return static_cast<double>(threads * per_thread) / spent.count();
 }
 
 double median(std::vector<double> values)
@@ -94,11 +98,17 @@ double median(std::vector<double> values)
 int main(int argc, char** argv)
 {
     CLI::App app{"netflix_charges group commit: on against off"};
-    std::size_t batches = 200;
+    std::size_t batches = 3200;
     std::size_t rounds = 3;
     int sync_delay_ms = 2;
     std::string dir = (std::filesystem::temp_directory_path() / "netflix_charges_group_commit_bench").string();
-    app.add_option("--batches", batches, "Batches of 50 per thread")->capture_default_str();
+    app.add_option("--batches", batches, "Batches of 50 in each run, shared among its threads")
+        ->check(CLI::Validator{[](std::string& text) {
+                                   const auto n = std::stoull(text);
+                                   return n > 0 && n % 16 == 0 ? "" : "a positive multiple of 16";
+                               },
+                               "MULTIPLE OF 16"})
+        ->capture_default_str();
     app.add_option("--rounds", rounds, "Runs of each, off and on in turn (the median counts)")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
@@ -109,16 +119,17 @@ int main(int argc, char** argv)
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     const std::vector<std::size_t> thread_counts{1, 4, 16};
-    const std::size_t charges = 16 * batches * 50;
+    const std::size_t charges = batches * 50;
     const auto prepared = dir + "/prepared.db";
     prepare(prepared, charges);
-    std::printf("database: %zu charges; %zu batches of 50 per thread\n", charges, batches);
+    std::printf("database: %zu charges; %zu batches of 50 in each run\n", charges, batches);
 
     sqlite_tests::faulty_vfs vfs{false};  // passes everything through until told to slow syncs down
     for (const bool slow_disk : {false, true}) {
         const std::string disk = slow_disk ? "_sync" + std::to_string(sync_delay_ms) + "ms" : "";
         for (const auto threads : thread_counts) {
-            std::vector<double> rates[2];  // off, on
+            std::vector<double> rates[2];          // off, on
+            std::vector<double> syncs_per_batch[2];  // off, on
             for (std::size_t round = 0; round < rounds; ++round)
                 for (const bool second : {false, true}) {
                     const bool on = second != (round % 2 == 1);  // who goes first alternates
@@ -128,11 +139,14 @@ int main(int argc, char** argv)
                     vfs.reset();
                     if (slow_disk) vfs.delay_syncs(std::chrono::milliseconds{sync_delay_ms});
                     rates[on].push_back(acknowledge_rate(path, on, threads, batches));
+                    syncs_per_batch[on].push_back(static_cast<double>(vfs.count(sqlite_tests::io_kind::sync)) /
+                                                  static_cast<double>(batches));
                     vfs.reset();
                 }
             const double rate[2] = {median(rates[0]), median(rates[1])};
-            std::printf("%2zu thread(s)%s: %8.0f batches/s off, %8.0f on\n", threads,
-                        slow_disk ? (", syncs +" + std::to_string(sync_delay_ms) + " ms").c_str() : "", rate[0], rate[1]);
+            std::printf("%2zu thread(s)%s: %8.0f batches/s off, %8.0f on (syncs a batch: %.2f off, %.2f on)\n",
+                        threads, slow_disk ? (", syncs +" + std::to_string(sync_delay_ms) + " ms").c_str() : "", rate[0],
+                        rate[1], median(syncs_per_batch[0]), median(syncs_per_batch[1]));
             std::printf("ratio group_commit_%zu_vs_off%s %.3f\n", threads, disk.c_str(), rate[1] / rate[0]);
         }
     }
