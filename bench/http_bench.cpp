@@ -3,7 +3,8 @@
 // answers constant bodies of the same sizes; same load generator (wrk), connections and
 // threads, same run; sequential pages deep in the backlog against pages near its start; and
 // billing systems draining their backlogs (list 50, acknowledge them, until none is left) over
-// HTTP, against raw sqlite3 doing the same reads and updates on the same file.
+// HTTP, against raw sqlite3 doing the same reads and updates on the same file; and acknowledge
+// with group commit on against off, each run on a fresh copy of a database of its own.
 // Prints `ratio <name> <value>` lines and the server's resident memory.
 #include <netflix_charges/http/handler.hpp>
 #include <netflix_charges/http/server.hpp>
@@ -98,6 +99,8 @@ struct load_result {
     double requests_per_second = 0;
     double p99_ms = 0;
     double server_cpu_us = 0;  // CPU time of this process (the server under load) per request
+    std::size_t requests = 0;
+    std::size_t not_2xx = 0;  // answers with another status than 2xx or 3xx
 };
 
 double process_cpu_seconds()
@@ -131,7 +134,11 @@ load_result wrk(const std::string& url, const std::string& script, int connectio
     std::smatch m;
     if (std::regex_search(output, m, std::regex{R"(Requests/sec:\s+([0-9.]+))"})) r.requests_per_second = std::stod(m[1]);
     if (std::regex_search(output, m, std::regex{R"(99%\s+([0-9.]+)(us|ms|s))"})) r.p99_ms = to_ms(m[1], m[2]);
-    if (std::regex_search(output, m, std::regex{R"(([0-9]+) requests in)"})) r.server_cpu_us = cpu * 1e6 / std::stod(m[1]);
+    if (std::regex_search(output, m, std::regex{R"(([0-9]+) requests in)"})) {
+        r.requests = std::stoul(m[1]);
+        r.server_cpu_us = cpu * 1e6 / std::stod(m[1]);
+    }
+    if (std::regex_search(output, m, std::regex{R"(Non-2xx or 3xx responses:\s+([0-9]+))"})) r.not_2xx = std::stoul(m[1]);
     if (r.requests_per_second == 0 || r.server_cpu_us == 0) throw std::runtime_error("wrk gave no figures:\n" + output);
     return r;
 }
@@ -250,11 +257,15 @@ int main(int argc, char** argv)
     std::size_t threads = 2;
     int handler_calls = 20000;
     std::size_t drained = 100000;
+    std::size_t acknowledged = 600000;
+    int acknowledge_seconds = 3;
     app.add_option("--dir", folder, "Where the database and wrk scripts are made");
-    app.add_option("--charges", charges, "Charges in the database (acknowledge takes from them)");
+    app.add_option("--charges", charges, "Charges in the database");
     app.add_option("--seconds", seconds, "Length of each wrk run");
     app.add_option("--connections", connections, "wrk connections");
-    app.add_option("--rounds", rounds, "Alternating rounds of list (the median counts)");
+    app.add_option("--rounds", rounds, "Alternating rounds of list, and of acknowledge on and off (the median counts)");
+    app.add_option("--acknowledged", acknowledged, "Charges of the acknowledge runs' database (each run takes from a fresh copy)");
+    app.add_option("--acknowledge-seconds", acknowledge_seconds, "Length of each acknowledge run");
     app.add_option("--threads", threads, "Server threads (both servers)");
     app.add_option("--handler-calls", handler_calls, "List calls to the handler alone (without a socket)");
     app.add_option("--drained", drained, "Charges each drain empties (one client, and 8 clients together)");
@@ -330,32 +341,65 @@ int main(int argc, char** argv)
     bare_server bare{list_body, ack_body, threads};
     const std::string baseline = "http://127.0.0.1:" + std::to_string(bare.port());
 
-    // Each wrk thread acknowledges its own run of 50 charges per request, spread apart so none
-    // meet: requests are real work (a commit each), never replays. So acknowledge runs one round.
-    // The second script takes the second quarter of each thread's half, for the server whose
-    // store has group commit off.
-    const auto acknowledge_script = [&](const std::string& name, std::size_t skip) {
-        const auto path = folder + "/" + name + ".lua";
-        write_file(path, R"(
+    // Acknowledge, group commit on and off: each wrk thread acknowledges its own half of the
+    // charges of a database made for it, 50 a request, each charge once: every request is real
+    // work (a commit), never a replay. A thread that has used its half up asks for a path that
+    // does not exist, and the bench stops rather than measure those answers.
+    // Its database: the same operator and user as the main one's, and `acknowledged` charges.
+    // Each run gets a fresh copy, with the user, its signing key and the charges.
+    const auto ack_db = folder + "/acknowledge.db";
+    std::string ack_token;
+    {
+        nc::sqlite_store ack_store{ack_db};
+        nc::charges_service ack_service{ack_store};
+        nc::jwt_authenticator ack_auth{ack_store, auth_options};
+        ack_auth.add_user(op, "bench", "", "bench-password");
+        ack_token = ack_auth.login("bench", "bench-password", "bench", std::nullopt).token;
+        for (std::size_t first = 0; first < acknowledged; first += 10000) {
+            auto chunk = nc::sample_charges(first, std::min<std::size_t>(10000, acknowledged - first), start);
+            for (auto& c : chunk) c.billing_system_customer_identifier = customer;
+            ack_service.issue_many(op, chunk);
+        }
+    }
+    const std::size_t per_thread = acknowledged / 2;  // wrk -t2
+    const auto ack_script = folder + "/acknowledge.lua";
+    write_file(ack_script, R"(
 local counter = 0
 local threads = 0
 function setup(thread) thread:set("id", threads); threads = threads + 1 end
 function request()
-  local first = (id * )" + std::to_string(charges / 2) + R"() + )" + std::to_string(skip) + R"( + counter * 50
+  local first = id * )" + std::to_string(per_thread) + R"( + counter * 50
   counter = counter + 1
+  if first + 50 > (id + 1) * )" + std::to_string(per_thread) + R"( then return wrk.format("GET", "/out-of-charges") end
   local items = {}
   for i = 0, 49 do
     items[#items + 1] = string.format('{"number":"I%010d","billing_system_customer_identifier":")" + customer +
                                 R"(","reference_number":"B%d-%d"}', first + i, id, first + i)
   end
-  local body = '{"token":")" + token + R"(","acknowledged_charges_set":[' .. table.concat(items, ",") .. ']}'
+  local body = '{"token":")" + ack_token + R"(","acknowledged_charges_set":[' .. table.concat(items, ",") .. ']}'
   return wrk.format("POST", "/crmapi/rest/v2/netflix/charges/acknowledge", {["Content-Type"] = "application/json"}, body)
 end
 )");
-        return path;
+    const auto acknowledge_run = [&](bool group_commit) {
+        const auto run_db = folder + "/acknowledge_run.db";
+        for (const auto* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(run_db + suffix);
+        std::filesystem::copy_file(ack_db, run_db);
+        nc::sqlite_options options;
+        options.group_commit = group_commit;
+        nc::sqlite_store run_store{run_db, options};
+        nc::charges_service run_service{run_store};
+        nc::jwt_authenticator run_auth{run_store, auth_options};
+        nc::http::handler run_api{run_service, run_auth};
+        nc::http::server run_server{run_api, server_options};
+        std::thread run_runner{[&] { run_server.run(); }};
+        const auto result = wrk("http://127.0.0.1:" + std::to_string(run_server.port()), ack_script, connections,
+                                acknowledge_seconds);
+        run_server.stop();
+        run_runner.join();
+        if (result.not_2xx != 0)
+            throw std::runtime_error("an acknowledge run used its charges up: give it more (--acknowledged)");
+        return result;
     };
-    const auto ack_script = acknowledge_script("acknowledge", 0);
-    const auto ack_script_off = acknowledge_script("acknowledge_off", charges / 4);
 
     // Alternating rounds, so that both servers see the same machine; the median round counts.
     auto median_of = [&](const std::string& our_url, const std::string& bare_url, const std::string& script, int count) {
@@ -413,22 +457,19 @@ end
     };
     const auto first_pages = paging_script(0, "first_pages");
     const auto deep_pages = paging_script(charges > 30000 ? charges - 30000 : 0, "deep_pages");
-    const auto [ack_ours, ack_bare] = median_of(ours, baseline, ack_script, 1);
-    // The same acknowledgements through a server whose store has group commit off, on the same
-    // file (sqlite_options::group_commit): what group commit gives HTTP clients.
-    load_result ack_off;
-    {
-        nc::sqlite_options without;
-        without.group_commit = false;
-        nc::sqlite_store store_off{db, without};
-        nc::charges_service service_off{store_off};
-        nc::http::handler api_off{service_off, auth};
-        nc::http::server server_off{api_off, server_options};
-        std::thread runner_off{[&] { server_off.run(); }};
-        ack_off = wrk("http://127.0.0.1:" + std::to_string(server_off.port()), ack_script_off, connections, seconds);
-        server_off.stop();
-        runner_off.join();
-    }
+    // Off and on take turns, each first in every other round; the median of each counts.
+    std::vector<load_result> ack_runs[2];  // off, on
+    for (int round = 0; round < rounds; ++round)
+        for (const bool second : {false, true}) {
+            const bool on = second != (round % 2 == 1);
+            ack_runs[on].push_back(acknowledge_run(on));
+        }
+    for (auto& runs : ack_runs)
+        std::sort(runs.begin(), runs.end(),
+                  [](const auto& a, const auto& b) { return a.requests_per_second < b.requests_per_second; });
+    const auto ack_off = ack_runs[0][ack_runs[0].size() / 2];
+    const auto ack_ours = ack_runs[1][ack_runs[1].size() / 2];
+    const auto ack_bare = wrk(baseline, ack_script, connections, acknowledge_seconds);
 
     const auto now = start.time_since_epoch().count() + 86400;
     double drain_ours[9] = {}, drain_raw_rate[9] = {};
@@ -445,6 +486,11 @@ end
                 ack_ours.requests_per_second, ack_ours.p99_ms, ack_ours.server_cpu_us, ack_bare.requests_per_second,
                 ack_bare.p99_ms, ack_bare.server_cpu_us);
     std::printf("acknowledge 50, group commit off: %.0f req/s p99 %.2f ms\n", ack_off.requests_per_second, ack_off.p99_ms);
+    for (const bool on : {false, true}) {
+        std::printf("acknowledge runs, group commit %s (req/s):", on ? "on" : "off");
+        for (const auto& run : ack_runs[on]) std::printf(" %.0f", run.requests_per_second);
+        std::printf("\n");
+    }
     std::printf("resident memory with %zu charges: %.1f MiB\n", charges, static_cast<double>(rss) / 1024);
     std::printf("ratio list_vs_bare_beast %.3f\n", list_ours.requests_per_second / list_bare.requests_per_second);
     std::printf("ratio acknowledge_vs_bare_beast %.3f\n", ack_ours.requests_per_second / ack_bare.requests_per_second);
