@@ -143,6 +143,16 @@ load_result wrk(const std::string& url, const std::string& script, int connectio
     return r;
 }
 
+// Issues `count` sample charges of the bench's customer to the operator, numbered from 0.
+void issue_samples(nc::charges_service& service, const nc::operator_id& to, std::size_t count, nc::timestamp start)
+{
+    for (std::size_t first = 0; first < count; first += 10000) {
+        auto chunk = nc::sample_charges(first, std::min<std::size_t>(10000, count - first), start);
+        for (auto& c : chunk) c.billing_system_customer_identifier = customer;
+        service.issue_many(to, chunk);
+    }
+}
+
 long resident_kib()
 {
     std::ifstream status{"/proc/self/status"};
@@ -263,7 +273,8 @@ int main(int argc, char** argv)
     app.add_option("--charges", charges, "Charges in the database");
     app.add_option("--seconds", seconds, "Length of each wrk run");
     app.add_option("--connections", connections, "wrk connections");
-    app.add_option("--rounds", rounds, "Alternating rounds of list, and of acknowledge on and off (the median counts)");
+    app.add_option("--rounds", rounds, "Alternating rounds of list, and of acknowledge on and off (the median counts)")
+        ->check(CLI::PositiveNumber);
     app.add_option("--acknowledged", acknowledged, "Charges of the acknowledge runs' database (each run takes from a fresh copy)");
     app.add_option("--acknowledge-seconds", acknowledge_seconds, "Length of each acknowledge run");
     app.add_option("--threads", threads, "Server threads (both servers)");
@@ -282,11 +293,7 @@ int main(int argc, char** argv)
     auth.add_user(op, "bench", "", "bench-password");
     const auto token = auth.login("bench", "bench-password", "bench", std::nullopt).token;
     const auto start = *nc::parse_timestamp("2026-01-01T00:00:00");
-    for (std::size_t first = 0; first < charges; first += 10000) {
-        auto chunk = nc::sample_charges(first, std::min<std::size_t>(10000, charges - first), start);
-        for (auto& c : chunk) c.billing_system_customer_identifier = customer;
-        service.issue_many(op, chunk);
-    }
+    issue_samples(service, op, charges, start);
     std::printf("database: %zu charges\n", charges);
 
     // The drains' backlogs, on the same file: for one client and for 8, ours and raw sqlite3's;
@@ -343,10 +350,9 @@ int main(int argc, char** argv)
 
     // Acknowledge, group commit on and off: each wrk thread acknowledges its own half of the
     // charges of a database made for it, 50 a request, each charge once: every request is real
-    // work (a commit), never a replay. A thread that has used its half up asks for a path that
-    // does not exist, and the bench stops rather than measure those answers.
-    // Its database: the same operator and user as the main one's, and `acknowledged` charges.
-    // Each run gets a fresh copy, with the user, its signing key and the charges.
+    // work (a commit), never a replay. The database has the same operator and user as the main
+    // one, and `acknowledged` charges; each run gets a fresh copy, with the user, its signing key
+    // and the charges.
     const auto ack_db = folder + "/acknowledge.db";
     std::string ack_token;
     {
@@ -355,22 +361,23 @@ int main(int argc, char** argv)
         nc::jwt_authenticator ack_auth{ack_store, auth_options};
         ack_auth.add_user(op, "bench", "", "bench-password");
         ack_token = ack_auth.login("bench", "bench-password", "bench", std::nullopt).token;
-        for (std::size_t first = 0; first < acknowledged; first += 10000) {
-            auto chunk = nc::sample_charges(first, std::min<std::size_t>(10000, acknowledged - first), start);
-            for (auto& c : chunk) c.billing_system_customer_identifier = customer;
-            ack_service.issue_many(op, chunk);
-        }
+        issue_samples(ack_service, op, acknowledged, start);
     }
+    // The script. `capped`: a thread that has used its half up asks for a path that does not
+    // exist (a 404, which stops the bench) rather than for charges beyond it; the bare server,
+    // which answers every POST alike, gets it uncapped.
     const std::size_t per_thread = acknowledged / 2;  // wrk -t2
-    const auto ack_script = folder + "/acknowledge.lua";
-    write_file(ack_script, R"(
+    const auto acknowledge_script = [&](const std::string& name, bool capped) {
+        const auto path = folder + "/" + name + ".lua";
+        write_file(path, R"(
 local counter = 0
 local threads = 0
 function setup(thread) thread:set("id", threads); threads = threads + 1 end
 function request()
   local first = id * )" + std::to_string(per_thread) + R"( + counter * 50
   counter = counter + 1
-  if first + 50 > (id + 1) * )" + std::to_string(per_thread) + R"( then return wrk.format("GET", "/out-of-charges") end
+  if )" + (capped ? "true" : "false") + R"( and first + 50 > (id + 1) * )" + std::to_string(per_thread) +
+                             R"( then return wrk.format("GET", "/out-of-charges") end
   local items = {}
   for i = 0, 49 do
     items[#items + 1] = string.format('{"number":"I%010d","billing_system_customer_identifier":")" + customer +
@@ -380,6 +387,11 @@ function request()
   return wrk.format("POST", "/crmapi/rest/v2/netflix/charges/acknowledge", {["Content-Type"] = "application/json"}, body)
 end
 )");
+        return path;
+    };
+    const auto ack_script = acknowledge_script("acknowledge", true);
+    // A run's figures count only if every request it counted acknowledged its 50 charges (an
+    // error answer in the compatible mode is a 200, as is an item that failed).
     const auto acknowledge_run = [&](bool group_commit) {
         const auto run_db = folder + "/acknowledge_run.db";
         for (const auto* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(run_db + suffix);
@@ -397,7 +409,14 @@ end
         run_server.stop();
         run_runner.join();
         if (result.not_2xx != 0)
-            throw std::runtime_error("an acknowledge run used its charges up: give it more (--acknowledged)");
+            throw std::runtime_error(std::to_string(result.not_2xx) + " acknowledge answers were not 2xx: a thread "
+                                     "used its charges up (give it more with --acknowledged), or the server was busy");
+        std::uint64_t left = 0;
+        for (const auto& backlog : run_store.backlogs()) left += backlog.not_processed + backlog.processed;
+        if (acknowledged - left < result.requests * 50)
+            throw std::runtime_error("an acknowledge run counted " + std::to_string(result.requests) +
+                                     " requests, but only " + std::to_string(acknowledged - left) +
+                                     " charges were acknowledged: some answers were errors");
         return result;
     };
 
@@ -469,7 +488,7 @@ end
                   [](const auto& a, const auto& b) { return a.requests_per_second < b.requests_per_second; });
     const auto ack_off = ack_runs[0][ack_runs[0].size() / 2];
     const auto ack_ours = ack_runs[1][ack_runs[1].size() / 2];
-    const auto ack_bare = wrk(baseline, ack_script, connections, acknowledge_seconds);
+    const auto ack_bare = wrk(baseline, acknowledge_script("acknowledge_uncapped", false), connections, acknowledge_seconds);
 
     const auto now = start.time_since_epoch().count() + 86400;
     double drain_ours[9] = {}, drain_raw_rate[9] = {};

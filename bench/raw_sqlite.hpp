@@ -26,6 +26,7 @@ public:
         exec("PRAGMA journal_mode = WAL");
         exec("PRAGMA synchronous = FULL");
         exec("PRAGMA foreign_keys = ON");
+        exec("PRAGMA wal_autocheckpoint = 3800");  // as the store's connections (src/sqlite/connection.cpp)
         // Every column of a charge, as the store reads a list page.
         list_ = prepare("SELECT c.number, c.billing_system_customer_identifier, c.amount, c.currency, "
                         "c.local_currency_amount, c.local_currency, c.paid_through_date, c.status, c.received_on, "
