@@ -369,6 +369,8 @@ int main(int argc, char** argv)
     const std::size_t per_thread = acknowledged / 2;  // wrk -t2
     const auto acknowledge_script = [&](const std::string& name, bool capped) {
         const auto path = folder + "/" + name + ".lua";
+        const std::string cap = "  if first + 50 > (id + 1) * " + std::to_string(per_thread) +
+                                " then return wrk.format(\"GET\", \"/out-of-charges\") end\n";
         write_file(path, R"(
 local counter = 0
 local threads = 0
@@ -376,9 +378,7 @@ function setup(thread) thread:set("id", threads); threads = threads + 1 end
 function request()
   local first = id * )" + std::to_string(per_thread) + R"( + counter * 50
   counter = counter + 1
-  if )" + (capped ? "true" : "false") + R"( and first + 50 > (id + 1) * )" + std::to_string(per_thread) +
-                             R"( then return wrk.format("GET", "/out-of-charges") end
-  local items = {}
+)" + (capped ? cap : "") + R"(  local items = {}
   for i = 0, 49 do
     items[#items + 1] = string.format('{"number":"I%010d","billing_system_customer_identifier":")" + customer +
                                 R"(","reference_number":"B%d-%d"}', first + i, id, first + i)
