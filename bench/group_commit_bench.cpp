@@ -112,14 +112,15 @@ int main(int argc, char** argv)
     app.add_option("--sync-delay-ms", sync_delay_ms, "What the slow disk adds to each sync")->capture_default_str();
     app.add_option("--dir", dir, "Working directory (emptied)")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
-    if (batches % 16 != 0) {
-        std::fprintf(stderr, "--batches: a multiple of 16, so that 1, 4 and 16 threads share them evenly\n");
+    const std::vector<std::size_t> thread_counts{1, 4, 16};
+    if (batches % thread_counts.back() != 0) {
+        std::fprintf(stderr, "--batches: a multiple of %zu, so that 1, 4 and 16 threads share them evenly\n",
+                     thread_counts.back());
         return 2;
     }
 
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    const std::vector<std::size_t> thread_counts{1, 4, 16};
     const std::size_t charges = batches * 50;
     const auto prepared = dir + "/prepared.db";
     prepare(prepared, charges);
