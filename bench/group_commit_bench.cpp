@@ -133,38 +133,40 @@ int main(int argc, char** argv)
     for (const bool slow_disk : {false, true}) {
         const std::string disk = slow_disk ? "_sync" + std::to_string(sync_delay_ms) + "ms" : "";
         for (const auto threads : thread_counts) {
-            // Off, on, and (16 threads, slow disk) on without syncs on the plain disk.
+            // Off and on; with 16 threads on the slow disk, also on without syncs on the plain disk.
+            enum run_kind : std::size_t { off_run, on_run, no_sync_run };
             const bool with_ceiling = slow_disk && threads == thread_counts.back();
             const std::size_t kinds = with_ceiling ? 3 : 2;
-            std::vector<double> rates[3];
+            std::vector<double> rates[3];  // by run_kind
             std::vector<double> syncs_per_batch[3];
             for (std::size_t round = 0; round < rounds; ++round)
                 for (std::size_t turn = 0; turn < kinds; ++turn) {
-                    const std::size_t kind = (turn + round) % kinds;  // who goes first changes every round
+                    // Who goes first changes every round.
+                    const auto kind = static_cast<run_kind>((turn + round) % kinds);
                     nc::sqlite_options options;
-                    options.group_commit = kind != 0;
-                    if (kind == 2) options.synchronous = nc::sqlite_synchronous::normal;
+                    options.group_commit = kind != off_run;
+                    if (kind == no_sync_run) options.synchronous = nc::sqlite_synchronous::normal;
                     const auto path = dir + "/run.db";
                     for (const auto* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
                     std::filesystem::copy_file(prepared, path);
                     vfs.reset();
-                    if (slow_disk && kind != 2) vfs.delay_syncs(std::chrono::milliseconds{sync_delay_ms});
+                    if (slow_disk && kind != no_sync_run) vfs.delay_syncs(std::chrono::milliseconds{sync_delay_ms});
                     rates[kind].push_back(acknowledge_rate(path, options, threads, batches));
                     syncs_per_batch[kind].push_back(static_cast<double>(vfs.count(sqlite_tests::io_kind::sync)) /
                                                     static_cast<double>(batches));
                     vfs.reset();
                 }
-            const double off = median(rates[0]);
-            const double on = median(rates[1]);
+            const double off = median(rates[off_run]);
+            const double on = median(rates[on_run]);
             std::printf("%2zu thread(s)%s: %8.0f batches/s off, %8.0f on (syncs a batch: %.2f off, %.2f on)\n",
                         threads, slow_disk ? (", syncs +" + std::to_string(sync_delay_ms) + " ms").c_str() : "", off, on,
-                        median(syncs_per_batch[0]), median(syncs_per_batch[1]));
+                        median(syncs_per_batch[off_run]), median(syncs_per_batch[on_run]));
             std::printf("ratio group_commit_%zu_vs_off%s %.3f\n", threads, disk.c_str(), on / off);
             if (with_ceiling) {
-                const double no_sync = median(rates[2]);
+                const double no_sync = median(rates[no_sync_run]);
                 std::printf("%2zu thread(s), on, commits waiting for no sync (synchronous = NORMAL, this disk): %8.0f "
                             "batches/s (syncs a batch: %.2f)\n",
-                            threads, no_sync, median(syncs_per_batch[2]));
+                            threads, no_sync, median(syncs_per_batch[no_sync_run]));
                 std::printf("ceiling group_commit_%zu_vs_off%s %.3f\n", threads, disk.c_str(), no_sync / off);
             }
         }
